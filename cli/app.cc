@@ -1,0 +1,67 @@
+#include "app.h"
+
+#include <ostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "sched/error.h"
+
+#ifndef SCHED_VERSION
+#define SCHED_VERSION "unknown"
+#endif
+
+namespace sched::cli {
+namespace {
+
+// Usage errors from CLI11 are one line, prefixed with the command path.
+int report_parse_error(const CLI::App& root, const CLI::ParseError& e, Io& io) {
+  std::string where = "sched";
+  for (const CLI::App* sub : root.get_subcommands()) where += " " + sub->get_name();
+  io.err << where << ": " << e.what() << " (see '" << where << " --help')\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, Io io) {
+  CLI::App root{"sched: a persistent cron scheduler for machines that do not run all the time.", "sched"};
+  root.set_version_flag("--version", "sched " SCHED_VERSION);
+  root.require_subcommand(1);
+  root.footer("Exit status: 0 success, 1 failure at run time, 2 bad input (see sched(1)).");
+
+  const std::vector<Command> commands{register_next(root)};
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
+  try {
+    root.parse(std::move(reversed));
+  } catch (const CLI::CallForHelp&) {
+    io.out << root.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    io.out << root.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    io.out << "sched " SCHED_VERSION "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    return report_parse_error(root, e, io);
+  }
+
+  for (const Command& command : commands) {
+    if (!command.app->parsed()) continue;
+    try {
+      return command.action(io);
+    } catch (const Error& e) {
+      io.err << "sched " << command.app->get_name() << ": " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      io.err << "sched " << command.app->get_name() << ": " << e.what() << "\n";
+      return kExitFailure;
+    }
+  }
+  return kExitUsage;
+}
+
+}  // namespace sched::cli

@@ -1,0 +1,31 @@
+#pragma once
+// The one error vocabulary of libsched: every failure that crosses the public
+// API is a sched::Error carrying a code. Hot paths (next/prev) never throw;
+// "never fires" is an empty optional, not an error.
+
+#include <stdexcept>
+#include <string>
+
+namespace sched {
+
+enum class ErrorCode {
+  invalid_schedule,  // a cron expression that does not parse or can never fire
+  unknown_zone,      // an IANA zone name the tz database does not know
+  invalid_time,      // a timestamp that does not parse or does not exist
+  invalid_argument,  // any other value outside what is allowed
+};
+
+// Returns a stable lower-case name for `code`, e.g. "invalid_schedule".
+const char* to_string(ErrorCode code) noexcept;
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace sched
