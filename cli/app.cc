@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include <algorithm>
 #include <ostream>
 
 #include <CLI/CLI.hpp>
@@ -32,6 +33,15 @@ int run(const std::vector<std::string>& args, Io io) {
   root.footer("Exit status: 0 success, 1 failure at run time, 2 bad input (see sched(1)).");
 
   const std::vector<Command> commands{register_next(root)};
+
+  // CLI11 reports a mistyped command as a missing one; name it instead.
+  if (args.size() > 1 && !args[1].empty() && args[1][0] != '-' && 
+      std::none_of(commands.begin(), commands.end(), [&](const Command& c) { return c.app->get_name() == args[1]; })) {
+    std::string known;
+    for (const Command& command : commands) known += (known.empty() ? "" : ", ") + command.app->get_name();
+    io.err << "sched: unknown command \"" << args[1] << "\" (commands: " << known << "; see 'sched --help')\n";
+    return kExitUsage;
+  }
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {

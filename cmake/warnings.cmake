@@ -4,7 +4,7 @@ add_library(sched_warnings INTERFACE)
 target_compile_options(sched_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wdouble-promotion -Wimplicit-fallthrough)
+  -Wdouble-promotion -Wimplicit-fallthrough)
 if(SCHED_WARNINGS_AS_ERRORS)
   target_compile_options(sched_warnings INTERFACE -Werror)
 endif()
