@@ -73,6 +73,9 @@ DstRepeat parse_dst_repeat(std::string_view text) {
                       {{"auto", DstRepeat::automatic}, {"first", DstRepeat::first}, {"both", DstRepeat::both}});
 }
 
+const Instant Schedule::kEarliest{date::sys_days{date::year{1} / 1 / 1}};
+const Instant Schedule::kLatest{date::sys_days{date::year{10000} / 1 / 1} - seconds{1}};
+
 Schedule::Schedule(CronExpr expr, Zone zone, ScheduleOptions options)
     : expr_(std::move(expr)), zone_(std::move(zone)), options_(options) {}
 
@@ -87,9 +90,12 @@ bool Schedule::fires_on_second_occurrence() const noexcept {
 
 std::optional<Instant> Schedule::next(Instant after) const {
   const DayMatch match = options_.day_match;
-  const Instant horizon = after + date::floor<seconds>(kSearchSpan);
+  if (after >= kLatest) return std::nullopt;
+  after = std::max(after, kEarliest - seconds{1});
+  const Instant horizon = std::min(after + date::floor<seconds>(kSearchSpan), kLatest + seconds{1});
   if (const auto offset = zone_.fixed_offset()) {
-    const auto found = expr_.next_local(to_local(after + seconds{1}, *offset), to_local(horizon, *offset), match);
+    const auto found = expr_.next_local(to_local(after + seconds{1}, *offset),
+                                         to_local(horizon - seconds{1}, *offset), match);
     if (!found) return std::nullopt;
     return to_instant(*found, *offset);
   }
@@ -108,6 +114,7 @@ std::optional<Instant> Schedule::next(Instant after) const {
       from = std::max(from, to_local(seg.begin, before.offset));
     }
     const Instant seg_end = std::min(seg.end, horizon);
+    if (seg_end <= t) return std::nullopt;  // never loop on a malformed segment
     const auto found = expr_.next_local(from, to_local(seg_end, seg.offset) - seconds{1}, match);
     if (found) return to_instant(*found, seg.offset);
     t = seg_end;
@@ -117,7 +124,9 @@ std::optional<Instant> Schedule::next(Instant after) const {
 
 std::optional<Instant> Schedule::prev(Instant before) const {
   const DayMatch match = options_.day_match;
-  const Instant horizon = before - date::floor<seconds>(kSearchSpan);
+  if (before <= kEarliest) return std::nullopt;
+  before = std::min(before, kLatest + seconds{1});
+  const Instant horizon = std::max(before - date::floor<seconds>(kSearchSpan), kEarliest);
   if (const auto offset = zone_.fixed_offset()) {
     const auto found = expr_.prev_local(to_local(before - seconds{1}, *offset), to_local(horizon, *offset), match);
     if (!found) return std::nullopt;
@@ -129,6 +138,7 @@ std::optional<Instant> Schedule::prev(Instant before) const {
     const date::sys_info seg = tz.get_info(t);
     const date::sys_info earlier = previous_segment(tz, seg);
     const Instant seg_begin = std::max(seg.begin, horizon);
+    if (seg_begin > t) return std::nullopt;  // never loop on a malformed segment
     LocalTime lowest = to_local(seg_begin, seg.offset);
     if (!second_occurrence && earlier.offset > seg.offset) {
       lowest = std::max(lowest, to_local(seg.begin, earlier.offset));

@@ -47,11 +47,12 @@ class Schedule {
 
   // The first fire strictly after `after`, or empty when the schedule never
   // fires again (searched at most kSearchYears ahead; a cron pattern repeats
-  // every 400 years, so empty means never). Never throws.
+  // every 400 years, so empty means never). Fires lie within the years
+  // 0001-9999 (kEarliest..kLatest); nothing fires outside them. Never throws.
   std::optional<Instant> next(Instant after) const;
 
   // The last fire strictly before `before`, or empty (searched at most
-  // kSearchYears back).
+  // kSearchYears back, and not before kEarliest).
   std::optional<Instant> prev(Instant before) const;
 
   const CronExpr& expr() const noexcept { return expr_; }
@@ -59,6 +60,8 @@ class Schedule {
   const ScheduleOptions& options() const noexcept { return options_; }
 
   static constexpr int kSearchYears = 401;
+  static const Instant kEarliest;  // 0001-01-01T00:00:00Z
+  static const Instant kLatest;    // 9999-12-31T23:59:59Z
 
  private:
   bool fires_on_second_occurrence() const noexcept;
