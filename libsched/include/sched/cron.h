@@ -44,6 +44,9 @@ class CronExpr {
   // The last matching wall time in [limit, from], or empty.
   std::optional<LocalTime> prev_local(LocalTime from, LocalTime limit, DayMatch match) const;
   bool matches(LocalTime t, DayMatch match) const;
+  // The number of matching wall times in [from, to] (0 when to < from), in
+  // O(days) with per-day arithmetic on the bit sets.
+  std::uint64_t count_local(LocalTime from, LocalTime to, DayMatch match) const;
 
   // True when the hour field is `*` or `*/n` (as a set of hours): such a
   // schedule keeps firing through a repeated hour under dst_repeat "auto".

@@ -13,6 +13,14 @@ enum class ErrorCode {
   unknown_zone,      // an IANA zone name the tz database does not know
   invalid_time,      // a timestamp that does not parse or does not exist
   invalid_argument,  // any other value outside what is allowed
+  state_corrupt,     // a state file that is not valid sched state (left in place)
+  state_version,     // a state file written by a newer major version (left untouched)
+  state_busy,        // the state file's lock was not free within the wait
+  scheduler_running, // another scheduler holds the state file
+  io,                // the file system refused (permission, missing folder, full disk)
+  job_not_found,     // no job has that name
+  job_exists,        // a job already has that name
+  invalid_job,       // a job definition that breaks a rule (name, limits)
 };
 
 // Returns a stable lower-case name for `code`, e.g. "invalid_schedule".

@@ -55,6 +55,12 @@ class Schedule {
   // kSearchYears back, and not before kEarliest).
   std::optional<Instant> prev(Instant before) const;
 
+  // The number of fires in (after, until], under the same rules as next():
+  // count(a, b) == the number of next() steps from a that stay <= b. Costs
+  // O(days between them) plus O(transitions), never O(fires). Zero when
+  // until <= after.
+  std::uint64_t count(Instant after, Instant until) const;
+
   const CronExpr& expr() const noexcept { return expr_; }
   const Zone& zone() const noexcept { return zone_; }
   const ScheduleOptions& options() const noexcept { return options_; }

@@ -1,0 +1,161 @@
+#pragma once
+// The state file (SPEC §5): the seed's JSON format plus sched's own fields,
+// read without a lock, changed only under an advisory lock, written
+// atomically. Fields sched does not know survive every rewrite.
+//
+// Thread safety: StateStore methods may be called from several threads and
+// processes at once; the lock file serialises writers across both.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sched/log.h"
+#include "sched/time.h"
+
+namespace sched {
+
+// The format this build writes. A file whose major version is higher is
+// refused; a lower or equal one is read (and rewritten at this version).
+inline constexpr const char* kStateVersion = "1.0";
+inline constexpr int kStateMajorVersion = 1;
+
+// JSON members sched does not know, in file order: name and the member's
+// value as compact JSON text. They are written back unchanged in value.
+using UnknownFields = std::vector<std::pair<std::string, std::string>>;
+
+// One job as the state file holds it. The JSON member name is given for each
+// field; absent optional members are written as null or left out as noted.
+struct JobRecord {
+  // The seed's fields.
+  std::string name;                 // "name"
+  std::string schedule;             // "schedule": as the user wrote it
+  bool enabled = true;              // "enabled": false while paused
+  bool catch_up = true;             // "catchUp"
+  int max_missed_runs = 5;          // "maxMissedRuns"
+  std::uint64_t run_count = 0;      // "currentRunCount": runs started, all kinds
+  std::optional<InstantMs> last_run;  // "lastRun": scheduled instant of the last run started
+  std::optional<InstantMs> next_run;  // "nextRun": the next fire as last computed (informative)
+
+  // sched's own.
+  std::optional<InstantMs> watermark;  // "watermark": every fire <= this was dealt with
+  std::string timezone;                // "timezone": IANA name; "" means the scheduler's zone
+  std::string day_match = "any";       // "dayMatch": "any" | "all"
+  std::string dst_gap = "run-after";   // "dstGap": "run-after" | "skip"
+  std::string dst_repeat = "auto";     // "dstRepeat": "auto" | "first" | "both"
+  bool protect = true;                 // "protect": no two runs of this job at once
+  std::optional<std::chrono::milliseconds> catch_up_window;  // "catchUpWindowMs": null = unlimited
+  std::optional<std::chrono::milliseconds> timeout;          // "timeoutMs": null = none
+  std::optional<std::string> command;  // "command": the shell command (CLI jobs); null for library jobs
+  std::optional<std::string> workdir;  // "workdir"
+  std::map<std::string, std::string> env;  // "env": extra environment of the command
+  std::string source = "api";          // "source": "api" (library), "cli" (sched add), "config" (sched.toml)
+
+  // The last run's outcome.
+  std::optional<std::string> last_status;  // "lastStatus": "running" | "ok" | "failed" | "interrupted" | "timeout"
+  std::optional<std::string> last_trigger; // "lastTrigger": "schedule" | "catch-up" | "manual"
+  std::optional<int> last_exit_code;       // "lastExitCode": shell jobs; null otherwise
+  std::optional<std::chrono::milliseconds> last_duration;  // "lastDurationMs"
+  std::optional<InstantMs> last_started_at;   // "lastStartedAt": when the last run really started
+  std::optional<InstantMs> last_finished_at;  // "lastFinishedAt"
+  std::optional<std::string> last_error;      // "lastError": a library task's exception text
+  std::uint64_t skipped_count = 0;            // "skippedCount": fires deliberately not run, all reasons
+
+  UnknownFields unknown;
+
+  friend bool operator==(const JobRecord&, const JobRecord&) = default;
+};
+
+struct StateDocument {
+  std::string version = kStateVersion;  // "version"
+  std::optional<InstantMs> timestamp;   // "timestamp": when it was last written
+  std::vector<JobRecord> jobs;          // "jobs", in the order they were added
+  UnknownFields unknown;
+
+  // The job named `name`, or nullptr.
+  JobRecord* find(std::string_view name);
+  const JobRecord* find(std::string_view name) const;
+
+  friend bool operator==(const StateDocument&, const StateDocument&) = default;
+};
+
+// Pretty JSON (two-space indent, trailing newline) with the known members in
+// a fixed order, then the unknown ones.
+std::string to_json(const StateDocument& doc);
+
+// Parses state JSON. Throws Error(state_corrupt) naming `origin` and the
+// problem (syntax with line and column, a wrong type, a missing required
+// member), or Error(state_version) for a newer major version.
+StateDocument parse_state(std::string_view text, const std::string& origin);
+
+// What to do with a file that does not parse.
+enum class CorruptFile {
+  refuse,      // throw Error(state_corrupt) and leave the file as it is (read-only commands)
+  move_aside,  // rename it to <file>.corrupt-<UTC stamp>, warn, and go on with an empty state
+};
+
+struct StateStoreOptions {
+  std::chrono::milliseconds lock_wait{5000};  // how long update() waits for <file>.lock
+  LogSink log = stderr_log_sink();
+};
+
+class StateStore {
+ public:
+  explicit StateStore(std::filesystem::path file, StateStoreOptions options = {});
+
+  const std::filesystem::path& file() const noexcept { return file_; }
+
+  // Reads the file without a lock (writes are atomic renames, so a reader
+  // sees the old or the new file, whole). A missing file is an empty state.
+  // A file that does not parse is handled by `corrupt`; a newer major
+  // version throws Error(state_version) and is never touched. Other I/O
+  // failures (no permission, a folder in the file's place) throw Error(io).
+  StateDocument load(CorruptFile corrupt) const;
+
+  // Read-modify-write: takes the exclusive lock on <file>.lock (waiting at
+  // most lock_wait, then Error(state_busy): "state file busy: <file>"),
+  // loads the current file, calls `change`, and writes the result if
+  // `change` returned true. Returns whether it wrote.
+  bool update(const std::function<bool(StateDocument&)>& change,
+              CorruptFile corrupt = CorruptFile::move_aside);
+
+  // Writes `doc` atomically: a temporary file in the same folder (mode 0600),
+  // fsync, rename over the file, fsync of the folder. Creates missing folders
+  // with mode 0700. Sets doc's timestamp to `now`. Callers other than
+  // update() must hold the lock. Throws Error(io).
+  void write(const StateDocument& doc, InstantMs now) const;
+
+ private:
+  std::filesystem::path file_;
+  StateStoreOptions options_;
+};
+
+// Held by the one scheduler that runs jobs from a state file, for as long as
+// it lives: an exclusive flock on <file>.run.lock holding the owner's pid.
+// The kernel drops it when the process dies, so no lock outlives a crash.
+class RunnerLock {
+ public:
+  // Throws Error(scheduler_running) at once when another process (or another
+  // RunnerLock in this process) holds it:
+  //   another scheduler (pid 1234) is using /path/state.json
+  static RunnerLock acquire(const std::filesystem::path& state_file);
+
+  RunnerLock(RunnerLock&& other) noexcept;
+  RunnerLock& operator=(RunnerLock&& other) noexcept;
+  RunnerLock(const RunnerLock&) = delete;
+  RunnerLock& operator=(const RunnerLock&) = delete;
+  ~RunnerLock();
+
+ private:
+  explicit RunnerLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace sched

@@ -1,0 +1,482 @@
+#include "scheduler_engine.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "sched/error.h"
+
+namespace sched {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// A fire noticed at most this late is an ordinary run; older unrun fires were
+// missed (suspend, SIGSTOP, clock set forward) and follow the catch-up rules.
+constexpr seconds kOnTimeSlack{60};
+// Wall-clock drift against elapsed time beyond this is a jump of the clock.
+constexpr milliseconds kJumpTolerance{2000};
+// The loop wakes at least this often even with nothing due.
+constexpr std::chrono::hours kIdleWake{1};
+
+Instant whole_seconds(InstantMs t) { return date::floor<seconds>(t); }
+
+std::string describe(Instant t) { return format_rfc3339(t); }
+
+std::string describe(milliseconds d) {
+  const auto s = std::chrono::duration_cast<seconds>(d).count();
+  if (s < 120) return std::to_string(d.count()) + " ms";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  return std::to_string(s / 3600) + " h";
+}
+
+}  // namespace
+
+SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBackend> backend)
+    : config_(std::move(config)),
+      clock_(config_.clock != nullptr ? *config_.clock : SystemClock::instance()),
+      backend_(std::move(backend)),
+      default_zone_(config_.timezone.empty() ? Zone::system() : Zone::locate(config_.timezone)) {
+  if (config_.default_max_missed_runs < 0) {
+    throw Error(ErrorCode::invalid_argument, "default_max_missed_runs must be 0 or more");
+  }
+  if (!config_.log) config_.log = [](LogLevel, const std::string&) {};
+}
+
+SchedulerEngine::~SchedulerEngine() { shutdown(); }
+
+void SchedulerEngine::log(LogLevel level, const std::string& message) const { config_.log(level, message); }
+
+void SchedulerEngine::initialize() {
+  std::unique_lock lock(mutex_);
+  if (initialized_) throw Error(ErrorCode::invalid_argument, "initialize() was called twice");
+  StateDocument doc = backend_->open();
+  // Runs recorded as started but never as ended died with an earlier
+  // process. Their fires are at or below the watermark: they never rerun.
+  bool interrupted = false;
+  for (JobRecord& record : doc.jobs) {
+    if (record.last_status == "running") {
+      interrupted = true;
+      record.last_status = "interrupted";
+      log(LogLevel::warning, "job " + record.name + ": its run for " +
+                                 (record.last_run ? format_rfc3339(*record.last_run) : std::string("?")) +
+                                 " was interrupted (the scheduler stopped before it ended); it will not run again");
+    }
+    stored_[record.name] = record;
+  }
+  if (interrupted) {
+    backend_->commit([](StateDocument& current) {
+      for (JobRecord& record : current.jobs) {
+        if (record.last_status == "running") record.last_status = "interrupted";
+      }
+    });
+  }
+  initialized_ = true;
+  observed_ = clock_.now();
+  loop_thread_ = std::thread([this] { loop(); });
+  const std::size_t workers = std::max<std::size_t>(1, config_.max_concurrent);
+  for (std::size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { worker(); });
+}
+
+void SchedulerEngine::schedule(JobConfig job) {
+  validate_job_name(job.name);
+  if (!job.task) throw Error(ErrorCode::invalid_job, "job " + job.name + ": no task to run");
+  const int max_missed = job.max_missed_runs.value_or(config_.default_max_missed_runs);
+  if (max_missed < 0) throw Error(ErrorCode::invalid_job, "job " + job.name + ": max_missed_runs must be 0 or more");
+  const Zone zone = job.timezone ? Zone::locate(*job.timezone) : default_zone_;
+  auto entry = std::make_shared<Entry>(Entry{
+      job, Schedule(CronExpr::parse(job.schedule), zone, job.options),
+      CatchupPolicy{job.catch_up.value_or(config_.default_catch_up), max_missed, job.catch_up_window}, {}, {}, {}, {},
+      0, nullptr});
+
+  std::unique_lock lock(mutex_);
+  if (!initialized_ || stopping_) throw Error(ErrorCode::invalid_argument, "schedule() needs an initialized scheduler");
+  if (jobs_.count(job.name) != 0) throw Error(ErrorCode::job_exists, "a job named " + job.name + " is already scheduled");
+
+  const Instant now = whole_seconds(clock_.now());
+  const auto stored = stored_.find(job.name);
+  JobRecord& record = entry->record;
+  if (stored != stored_.end()) record = stored->second;
+  record.name = job.name;
+  record.schedule = job.schedule;
+  record.timezone = job.timezone.value_or("");
+  record.catch_up = entry->policy.catch_up;
+  record.max_missed_runs = max_missed;
+  record.catch_up_window = job.catch_up_window;
+  record.protect = job.protect;
+  record.day_match = to_string(job.options.day_match);
+  record.dst_gap = to_string(job.options.dst_gap);
+  record.dst_repeat = to_string(job.options.dst_repeat);
+  // A pause survives restarts: a stored paused job stays paused.
+  record.enabled = job.enabled && (stored == stored_.end() || stored->second.enabled);
+
+  if (!record.watermark) record.watermark = InstantMs{now};
+  if (*record.watermark > InstantMs{now} + std::chrono::hours{24}) {
+    log(LogLevel::warning, "job " + job.name + ": its watermark " + format_rfc3339(*record.watermark) + " is " +
+                               describe(std::chrono::duration_cast<milliseconds>(*record.watermark - now)) +
+                               " in the future (was the clock reset?); it is moved to now");
+    record.watermark = InstantMs{now};
+  }
+  const Instant watermark = whole_seconds(*record.watermark);
+  entry->horizon = std::max(now, watermark);
+  if (record.enabled && watermark < now) {
+    apply_plan(*entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
+  } else if (!record.enabled) {
+    record.watermark = std::max(*record.watermark, InstantMs{now});
+  }
+  entry->next_fire = record.enabled ? entry->schedule.next(entry->horizon) : std::nullopt;
+  if (entry->next_fire) record.next_run = InstantMs{*entry->next_fire};
+  entry->handle = std::shared_ptr<Job>(new Job(job.name, weak_from_this()));
+
+  jobs_[job.name] = entry;
+  stored_.erase(job.name);
+  commit_record(*entry);
+  loop_cv_.notify_all();
+}
+
+void SchedulerEngine::apply_plan(Entry& entry, const CatchupPlan& plan) {
+  JobRecord& record = entry.record;
+  if (plan.skipped() > 0) {
+    record.skipped_count += plan.skipped();
+    record.watermark = std::max(*record.watermark, InstantMs{*plan.last_skipped});
+    std::string why;
+    if (plan.skipped_off > 0) why = "catch-up is off";
+    if (plan.skipped_window > 0) why += std::string(why.empty() ? "" : ", ") + "older than the catch-up window";
+    if (plan.skipped_limit > 0) {
+      why += std::string(why.empty() ? "" : ", ") + "over max_missed_runs " + std::to_string(entry.policy.max_missed_runs);
+    }
+    log(LogLevel::warning, "job " + record.name + ": skipped " + std::to_string(plan.skipped()) + " missed run" +
+                               (plan.skipped() == 1 ? "" : "s") + " from " + describe(*plan.first_skipped) + " to " +
+                               describe(*plan.last_skipped) + " (" + why + ")");
+  }
+  if (!plan.runs.empty()) {
+    std::string list;
+    for (Instant at : plan.runs) list += (list.empty() ? "" : ", ") + describe(at);
+    log(LogLevel::info, "job " + record.name + ": catching up " + std::to_string(plan.runs.size()) + " missed run" +
+                            (plan.runs.size() == 1 ? "" : "s") + ": " + list);
+  }
+  for (Instant at : plan.runs) entry.queue.push_back({at, RunTrigger::catch_up, plan.skipped()});
+}
+
+void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
+  entry.record.skipped_count += 1;
+  entry.record.watermark = std::max(*entry.record.watermark, InstantMs{at});
+  log(LogLevel::warning, "job " + entry.record.name + ": skipped the run for " + describe(at) + " (" + why + ")");
+}
+
+void SchedulerEngine::process_due(Instant now) {
+  for (auto& [name, entry] : jobs_) {
+    if (!entry->record.enabled || !entry->next_fire || *entry->next_fire > now) continue;
+    const std::optional<Instant> latest = entry->schedule.prev(now + seconds{1});
+    mark_unsaved(*entry);
+    if (latest && *latest > entry->horizon) {
+      const bool on_time = *latest >= now - kOnTimeSlack;
+      const Instant missed_until = on_time ? *latest - seconds{1} : now;
+      if (missed_until > entry->horizon) {
+        const CatchupPlan plan = plan_catchup(entry->schedule, entry->policy, entry->horizon, missed_until);
+        if (plan.missed > 0) apply_plan(*entry, plan);
+      }
+      if (on_time) {
+        // Runs queued behind it (catch-up) are not "going": this one waits its turn.
+        if (entry->config.protect && entry->running > 0) {
+          skip_fire(*entry, *latest, "the previous run is still going");
+        } else {
+          entry->queue.push_back({*latest, RunTrigger::schedule, 0});
+        }
+      }
+    }
+    entry->horizon = std::max(entry->horizon, now);
+    entry->next_fire = entry->schedule.next(entry->horizon);
+    entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
+  }
+}
+
+void SchedulerEngine::dispatch(InstantMs now) {
+  std::vector<StartedRun> started;
+  for (auto& [name, entry] : jobs_) {
+    while (!entry->queue.empty() && running_total_ < config_.max_concurrent) {
+      const PendingRun& next = entry->queue.front();
+      // A job's runs go one after another, except that a job without
+      // protect may overlap an ordinary run with the one before it.
+      const bool may_overlap = !entry->config.protect && next.trigger != RunTrigger::catch_up;
+      if (entry->running > 0 && !may_overlap) break;
+      JobRecord& record = entry->record;
+      record.run_count += 1;
+      record.last_run = InstantMs{next.at};
+      record.watermark = std::max(*record.watermark, InstantMs{next.at});
+      record.last_status = "running";
+      record.last_trigger = to_string(next.trigger);
+      record.last_started_at = now;
+      record.last_finished_at.reset();
+      record.last_duration.reset();
+      record.last_exit_code.reset();
+      record.last_error.reset();
+      RunContext context{record.name, next.at, record.name + "@" + format_rfc3339(next.at), next.trigger,
+                         next.trigger == RunTrigger::catch_up, next.skipped, record.run_count};
+      entry->queue.pop_front();
+      entry->running += 1;
+      running_total_ += 1;
+      started.push_back({entry, std::move(context)});
+      mark_unsaved(*entry);
+    }
+  }
+  // One durable write records every start of this round, with every other
+  // change the round made, before any task runs.
+  flush();
+  if (started.empty()) return;
+  for (StartedRun& run : started) {
+    log(LogLevel::info, "job " + run.context.job_name + ": started the " + to_string(run.context.trigger) +
+                            " run for " + describe(run.context.scheduled_at));
+    ready_.push_back(std::move(run));
+  }
+  work_cv_.notify_all();
+}
+
+void SchedulerEngine::worker() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    work_cv_.wait(lock, [&] { return !ready_.empty() || stopping_; });
+    if (ready_.empty()) return;  // stopping, and every recorded start has run
+    StartedRun run = std::move(ready_.front());
+    ready_.pop_front();
+    const auto task = run.entry->config.task;
+    lock.unlock();
+    const InstantMs started = clock_.now();
+    std::optional<TaskError> error;
+    try {
+      task(run.context);
+    } catch (const std::exception& e) {
+      error = TaskError{run.context, e.what(), std::current_exception()};
+    } catch (...) {
+      error = TaskError{run.context, "unknown exception", std::current_exception()};
+    }
+    // The handler runs before the run counts as ended, so that whoever waits
+    // for the run (shutdown, wait_idle) also waits for its error report.
+    if (error && run.entry->config.on_error) {
+      try {
+        run.entry->config.on_error(*error);
+      } catch (...) {
+        log(LogLevel::error, "job " + run.context.job_name + ": its on_error handler threw; ignored");
+      }
+    }
+    lock.lock();
+    finish(run, started, error);
+  }
+}
+
+void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const std::optional<TaskError>& error) {
+  Entry& entry = *run.entry;
+  entry.running -= 1;
+  running_total_ -= 1;
+  const InstantMs now = clock_.now();
+  JobRecord& record = entry.record;
+  record.last_status = error ? "failed" : "ok";
+  record.last_duration = std::chrono::duration_cast<milliseconds>(now - started);
+  record.last_finished_at = now;
+  if (error) record.last_error = error->message;
+  const auto current = jobs_.find(record.name);
+  if (current != jobs_.end() && current->second == run.entry) commit_record(entry);
+  if (error) {
+    log(LogLevel::error, "job " + record.name + ": the run for " + describe(run.context.scheduled_at) +
+                             " failed: " + error->message);
+  } else {
+    log(LogLevel::info, "job " + record.name + ": the run for " + describe(run.context.scheduled_at) +
+                            " finished in " + describe(*record.last_duration));
+  }
+  loop_cv_.notify_all();
+  idle_cv_.notify_all();
+}
+
+void SchedulerEngine::mark_unsaved(const Entry& entry) {
+  if (std::find(unsaved_.begin(), unsaved_.end(), &entry) == unsaved_.end()) unsaved_.push_back(&entry);
+}
+
+void SchedulerEngine::flush() {
+  if (unsaved_.empty()) return;
+  commit_records(unsaved_);
+  unsaved_.clear();
+}
+
+void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries) {
+  backend_->commit([&](StateDocument& doc) {
+    for (const Entry* entry : entries) {
+      JobRecord* stored = doc.find(entry->record.name);
+      if (stored == nullptr) {
+        doc.jobs.push_back(entry->record);
+        continue;
+      }
+      // Members this version does not know stay as the file has them now.
+      UnknownFields unknown = std::move(stored->unknown);
+      *stored = entry->record;
+      stored->unknown = std::move(unknown);
+    }
+  });
+}
+
+void SchedulerEngine::loop() {
+  std::unique_lock lock(mutex_);
+  InstantMs last_wall = clock_.now();
+  milliseconds last_elapsed = clock_.elapsed();
+  while (!stopping_) {
+    const InstantMs now = clock_.now();
+    const milliseconds elapsed = clock_.elapsed();
+    const InstantMs expected = last_wall + (elapsed - last_elapsed);
+    if (now + kJumpTolerance < expected) {
+      log(LogLevel::warning, "the wall clock was set back by " + describe(std::chrono::duration_cast<milliseconds>(
+                                                                    expected - now)) +
+                                 "; fire times already dealt with will not run again");
+      for (auto& [name, entry] : jobs_) {
+        if (!entry->record.enabled) continue;
+        // A fire at exactly `now` is still due; anything at or below the horizon is done.
+        const Instant from = std::max(entry->horizon, whole_seconds(now) - seconds{1});
+        entry->next_fire = entry->schedule.next(from);
+        entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
+        mark_unsaved(*entry);
+      }
+    } else if (now > expected + kJumpTolerance) {
+      log(LogLevel::info, "the wall clock jumped forward by " +
+                              describe(std::chrono::duration_cast<milliseconds>(now - expected)) +
+                              " (suspend or clock change); missed runs follow the catch-up rules");
+    }
+    last_wall = now;
+    last_elapsed = elapsed;
+
+    process_due(whole_seconds(now));
+    dispatch(now);
+    observed_ = now;
+    idle_cv_.notify_all();
+
+    InstantMs deadline = now + kIdleWake;
+    for (const auto& [name, entry] : jobs_) {
+      if (entry->record.enabled && entry->next_fire) deadline = std::min(deadline, InstantMs{*entry->next_fire});
+    }
+    clock_.wait_until(lock, loop_cv_, deadline, now);
+  }
+}
+
+bool SchedulerEngine::idle_locked() const {
+  // Equality, not <=: after the clock is set back, a loop that last acted on
+  // a later time has not yet seen the current one.
+  if (observed_ != clock_.now() || running_total_ != 0 || !ready_.empty()) return false;
+  return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
+}
+
+bool SchedulerEngine::wait_idle(milliseconds limit) const {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, limit, [&] { return idle_locked(); });
+}
+
+void SchedulerEngine::shutdown() {
+  {
+    std::unique_lock lock(mutex_);
+    if (!initialized_ || stopping_) return;
+    stopping_ = true;
+  }
+  loop_cv_.notify_all();
+  work_cv_.notify_all();
+  if (loop_thread_.joinable()) loop_thread_.join();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+  std::unique_lock lock(mutex_);
+  std::vector<const Entry*> all;
+  for (const auto& [name, entry] : jobs_) all.push_back(entry.get());
+  if (!all.empty()) commit_records(all);
+  backend_->close();
+  idle_cv_.notify_all();
+}
+
+SchedulerEngine::Entry& SchedulerEngine::entry_locked(const std::string& name) const {
+  const auto it = jobs_.find(name);
+  if (it == jobs_.end()) throw Error(ErrorCode::job_not_found, "no job named " + name);
+  return *it->second;
+}
+
+std::optional<JobState> SchedulerEngine::job_state(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  const auto it = jobs_.find(name);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second->record;
+}
+
+std::map<std::string, JobState> SchedulerEngine::all_job_states() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, JobState> states;
+  for (const auto& [name, entry] : jobs_) states.emplace(name, entry->record);
+  return states;
+}
+
+void SchedulerEngine::set_catch_up(const std::string& name, bool catch_up) {
+  std::lock_guard lock(mutex_);
+  Entry& entry = entry_locked(name);
+  entry.policy.catch_up = catch_up;
+  entry.record.catch_up = catch_up;
+  commit_record(entry);
+}
+
+void SchedulerEngine::pause(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Entry& entry = entry_locked(name);
+  if (!entry.record.enabled) return;
+  entry.record.enabled = false;
+  // Queued runs that have not started are given up, and counted.
+  for (const PendingRun& run : entry.queue) skip_fire(entry, run.at, "the job was paused");
+  entry.queue.clear();
+  entry.next_fire.reset();
+  entry.record.next_run.reset();
+  commit_record(entry);
+  loop_cv_.notify_all();
+}
+
+void SchedulerEngine::resume(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Entry& entry = entry_locked(name);
+  if (entry.record.enabled) return;
+  // Fires missed while paused are not owed: the watermark moves to now.
+  const Instant now = whole_seconds(clock_.now());
+  entry.record.enabled = true;
+  entry.record.watermark = std::max(*entry.record.watermark, InstantMs{now});
+  entry.horizon = std::max(entry.horizon, now);
+  entry.next_fire = entry.schedule.next(entry.horizon);
+  entry.record.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
+  commit_record(entry);
+  loop_cv_.notify_all();
+}
+
+void SchedulerEngine::remove(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  std::erase(unsaved_, &entry_locked(name));
+  jobs_.erase(name);
+  backend_->commit([&](StateDocument& doc) {
+    std::erase_if(doc.jobs, [&](const JobRecord& record) { return record.name == name; });
+  });
+  loop_cv_.notify_all();
+  idle_cv_.notify_all();
+}
+
+std::shared_ptr<Job> SchedulerEngine::job(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  const auto it = jobs_.find(name);
+  return it == jobs_.end() ? nullptr : it->second->handle;
+}
+
+std::vector<std::shared_ptr<Job>> SchedulerEngine::jobs() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<Job>> handles;
+  for (const auto& [name, entry] : jobs_) handles.push_back(entry->handle);
+  return handles;
+}
+
+std::optional<Instant> SchedulerEngine::next_run(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  const auto it = jobs_.find(name);
+  return it == jobs_.end() ? std::nullopt : it->second->next_fire;
+}
+
+bool SchedulerEngine::is_running(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  const auto it = jobs_.find(name);
+  return it != jobs_.end() && it->second->running > 0;
+}
+
+}  // namespace sched

@@ -1,0 +1,68 @@
+#include "state_backend.h"
+
+#include <optional>
+#include <utility>
+
+#include "sched/error.h"
+
+namespace sched {
+namespace {
+
+class MemoryBackend final : public StateBackend {
+ public:
+  StateDocument open() override { return doc_; }
+  void commit(const std::function<void(StateDocument&)>& change) override { change(doc_); }
+  void close() override {}
+
+ private:
+  StateDocument doc_;
+};
+
+class FileBackend final : public StateBackend {
+ public:
+  explicit FileBackend(const PersistentSchedulerConfig& config)
+      : store_(config.state_file, {config.lock_wait, config.log}), log_(config.log) {}
+
+  StateDocument open() override {
+    lock_.emplace(RunnerLock::acquire(store_.file()));
+    try {
+      StateDocument doc;
+      store_.update([&](StateDocument& current) {
+        doc = current;
+        return false;
+      });
+      return doc;
+    } catch (...) {
+      lock_.reset();
+      throw;
+    }
+  }
+
+  void commit(const std::function<void(StateDocument&)>& change) override {
+    try {
+      store_.update([&](StateDocument& doc) {
+        change(doc);
+        return true;
+      });
+    } catch (const Error& e) {
+      log_(LogLevel::error, std::string("could not save state: ") + e.what());
+    }
+  }
+
+  void close() override { lock_.reset(); }
+
+ private:
+  StateStore store_;
+  LogSink log_;
+  std::optional<RunnerLock> lock_;
+};
+
+}  // namespace
+
+std::unique_ptr<StateBackend> make_memory_backend() { return std::make_unique<MemoryBackend>(); }
+
+std::unique_ptr<StateBackend> make_file_backend(const PersistentSchedulerConfig& config) {
+  return std::make_unique<FileBackend>(config);
+}
+
+}  // namespace sched

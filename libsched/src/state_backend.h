@@ -1,0 +1,31 @@
+#pragma once
+// Where a scheduler keeps its job records: in memory (Scheduler) or in the
+// state file (PersistentScheduler). The engine only ever changes records
+// through commit(), which sees the freshest document: for the file, the one
+// on disk, re-read under its lock, so changes made by other processes are
+// never overwritten with an older view.
+
+#include <functional>
+#include <memory>
+
+#include "sched/scheduler.h"
+#include "sched/state.h"
+
+namespace sched {
+
+class StateBackend {
+ public:
+  virtual ~StateBackend() = default;
+  // Takes ownership of the state (the runner lock, for a file) and loads it.
+  virtual StateDocument open() = 0;
+  // Applies `change` to the current document and saves it. Failures to save
+  // are logged and do not throw: the scheduler goes on (the seed's promise).
+  virtual void commit(const std::function<void(StateDocument&)>& change) = 0;
+  // Releases what open() took.
+  virtual void close() = 0;
+};
+
+std::unique_ptr<StateBackend> make_memory_backend();
+std::unique_ptr<StateBackend> make_file_backend(const PersistentSchedulerConfig& config);
+
+}  // namespace sched

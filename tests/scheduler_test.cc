@@ -1,0 +1,239 @@
+// The in-memory Scheduler driven by a ManualClock: what runs, when, with
+// which RunContext, and what the job state says afterwards.
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sched/error.h"
+#include "sched/scheduler.h"
+#include "support/test_clock.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using sched::test::utc;
+using sched::test::utc_s;
+
+// Collects the runs tasks saw and the lines the scheduler logged.
+struct Recorder {
+  std::mutex mutex;
+  std::vector<sched::RunContext> runs;
+  std::vector<std::string> log;
+  std::condition_variable logged;
+
+  sched::LogSink sink() {
+    return [this](sched::LogLevel level, const std::string& line) {
+      std::lock_guard guard(mutex);
+      log.push_back(std::string(sched::to_string(level)) + ": " + line);
+      logged.notify_all();
+    };
+  }
+  // Waits (event-driven) until a logged line equals `line`.
+  bool wait_for_log(const std::string& line) {
+    std::unique_lock lock(mutex);
+    return logged.wait_for(lock, std::chrono::seconds{10},
+                           [&] { return std::find(log.begin(), log.end(), line) != log.end(); });
+  }
+  std::function<void(const sched::RunContext&)> task() {
+    return [this](const sched::RunContext& run) {
+      std::lock_guard guard(mutex);
+      runs.push_back(run);
+    };
+  }
+  std::vector<std::string> run_ids() {
+    std::lock_guard guard(mutex);
+    std::vector<std::string> ids;
+    for (const auto& run : runs) ids.push_back(run.run_id + (run.catch_up ? " (catch-up)" : ""));
+    return ids;
+  }
+};
+
+struct Fixture {
+  sched::ManualClock clock{utc(2024, 1, 15, 8, 0, 0)};
+  Recorder recorder;
+  sched::Scheduler scheduler{make_config()};
+
+  sched::SchedulerConfig make_config() {
+    sched::SchedulerConfig config;
+    config.timezone = "UTC";
+    config.clock = &clock;
+    config.log = recorder.sink();
+    return config;
+  }
+  Fixture() { scheduler.initialize(); }
+  void advance(std::chrono::milliseconds by) {
+    clock.advance(by);
+    REQUIRE(scheduler.wait_idle());
+  }
+  sched::JobConfig job(const char* name, const char* schedule) {
+    sched::JobConfig config;
+    config.name = name;
+    config.schedule = schedule;
+    config.task = recorder.task();
+    return config;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a job fires at its instants with a full RunContext", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("every-5", "*/5 * * * *"));
+  CHECK(f.scheduler.get_job("every-5")->next_run() == utc_s(2024, 1, 15, 8, 5));
+  f.advance(4min + 59s);
+  CHECK(f.recorder.run_ids().empty());
+  f.advance(1s);
+  f.advance(5min);
+  CHECK(f.recorder.run_ids() ==
+        std::vector<std::string>{"every-5@2024-01-15T08:05:00.000Z", "every-5@2024-01-15T08:10:00.000Z"});
+  const sched::RunContext& second = f.recorder.runs.at(1);
+  CHECK(second.job_name == "every-5");
+  CHECK(second.scheduled_at == utc_s(2024, 1, 15, 8, 10));
+  CHECK(second.trigger == sched::RunTrigger::schedule);
+  CHECK_FALSE(second.catch_up);
+  CHECK(second.skipped == 0);
+  CHECK(second.run_number == 2);
+  const auto state = f.scheduler.get_job_state("every-5");
+  REQUIRE(state);
+  CHECK(state->run_count == 2);
+  CHECK(state->last_run == utc(2024, 1, 15, 8, 10));
+  CHECK(state->last_status == "ok");
+  CHECK(state->next_run == utc(2024, 1, 15, 8, 15));
+}
+
+TEST_CASE("fires missed while the loop could not run follow the catch-up rules", "[scheduler]") {
+  // One step of an hour is what a SIGSTOP or a suspend looks like: 11 fires
+  // were missed, the on-time 09:00 runs, and of the others the newest 2 run.
+  Fixture f;
+  auto job = f.job("every-5", "*/5 * * * *");
+  job.max_missed_runs = 2;
+  f.scheduler.schedule(job);
+  f.advance(1h);
+  CHECK(f.recorder.run_ids() == std::vector<std::string>{"every-5@2024-01-15T08:50:00.000Z (catch-up)",
+                                                          "every-5@2024-01-15T08:55:00.000Z (catch-up)",
+                                                          "every-5@2024-01-15T09:00:00.000Z"});
+  CHECK(f.recorder.runs.at(0).skipped == 9);
+  CHECK(f.scheduler.get_job_state("every-5")->skipped_count == 9);
+}
+
+TEST_CASE("a task's exception reaches on_error and the scheduler goes on", "[scheduler]") {
+  Fixture f;
+  std::vector<std::string> errors;
+  auto job = f.job("flaky", "* * * * *");
+  int calls = 0;
+  job.task = [&](const sched::RunContext&) {
+    if (++calls == 1) throw std::runtime_error("disk full");
+  };
+  job.on_error = [&](const sched::TaskError& e) { errors.push_back(e.run.run_id + ": " + e.message); };
+  f.scheduler.schedule(job);
+  f.advance(1min);
+  f.advance(1min);
+  CHECK(calls == 2);
+  CHECK(errors == std::vector<std::string>{"flaky@2024-01-15T08:01:00.000Z: disk full"});
+  CHECK(f.scheduler.get_job_state("flaky")->last_status == "ok");
+  CHECK(std::count(f.recorder.log.begin(), f.recorder.log.end(),
+                   "error: job flaky: the run for 2024-01-15T08:01:00.000Z failed: disk full") == 1);
+}
+
+TEST_CASE("protect skips and counts a fire that finds the last run going", "[scheduler]") {
+  Fixture f;
+  std::mutex gate_mutex;
+  std::condition_variable gate_cv;
+  bool open = false;
+  bool entered = false;
+  auto job = f.job("slow", "* * * * *");
+  job.task = [&](const sched::RunContext&) {
+    std::unique_lock lock(gate_mutex);
+    entered = true;
+    gate_cv.notify_all();
+    gate_cv.wait(lock, [&] { return open; });
+  };
+  f.scheduler.schedule(job);
+  f.clock.advance(1min);
+  {
+    std::unique_lock lock(gate_mutex);
+    REQUIRE(gate_cv.wait_for(lock, 10s, [&] { return entered; }));
+  }
+  CHECK(f.scheduler.get_job("slow")->is_running());
+  f.clock.advance(1min);  // 08:02 finds the 08:01 run still going
+  REQUIRE(f.recorder.wait_for_log(
+      "warning: job slow: skipped the run for 2024-01-15T08:02:00.000Z (the previous run is still going)"));
+  {
+    std::lock_guard lock(gate_mutex);
+    open = true;
+  }
+  gate_cv.notify_all();
+  REQUIRE(f.scheduler.wait_idle());
+  const auto state = f.scheduler.get_job_state("slow");
+  CHECK(state->skipped_count == 1);
+  CHECK(state->run_count == 1);
+  CHECK(state->watermark == utc(2024, 1, 15, 8, 2));
+  CHECK_FALSE(f.scheduler.get_job("slow")->is_running());
+}
+
+TEST_CASE("pause stops fires; resume does not owe the fires missed while paused", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("hourly", "0 * * * *"));
+  f.scheduler.pause_job("hourly");
+  CHECK_FALSE(f.scheduler.get_job("hourly")->next_run().has_value());
+  CHECK_FALSE(f.scheduler.get_job_state("hourly")->enabled);
+  f.advance(3h);
+  f.scheduler.resume_job("hourly");
+  REQUIRE(f.scheduler.wait_idle());
+  CHECK(f.recorder.run_ids().empty());
+  CHECK(f.scheduler.get_job("hourly")->next_run() == utc_s(2024, 1, 15, 12, 0));
+  f.advance(1h);
+  CHECK(f.recorder.run_ids() == std::vector<std::string>{"hourly@2024-01-15T12:00:00.000Z"});
+}
+
+TEST_CASE("stop_job removes the job; unknown names are errors", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("a", "* * * * *"));
+  f.scheduler.schedule(f.job("b", "* * * * *"));
+  f.scheduler.stop_job("a");
+  CHECK(f.scheduler.get_job("a") == nullptr);
+  CHECK(f.scheduler.list_jobs().size() == 1);
+  CHECK(f.scheduler.get_all_job_states().count("b") == 1);
+  CHECK_THROWS_MATCHES(f.scheduler.pause_job("a"), sched::Error, Catch::Message("no job named a"));
+  f.advance(1min);
+  CHECK(f.recorder.run_ids() == std::vector<std::string>{"b@2024-01-15T08:01:00.000Z"});
+}
+
+TEST_CASE("schedule() rejects bad definitions with one clear line", "[scheduler]") {
+  Fixture f;
+  CHECK_THROWS_MATCHES(f.scheduler.schedule(f.job("x", "0 25 * * *")), sched::Error,
+                       Catch::Message("invalid schedule \"0 25 * * *\": hour: 25 is outside 0-23 (column 3)"));
+  CHECK_THROWS_MATCHES(f.scheduler.schedule(f.job("../etc", "@daily")), sched::Error,
+                       Catch::Message("invalid job name \"../etc\": it must not start with '.' or '-'"));
+  CHECK_THROWS_MATCHES(f.scheduler.schedule(f.job("a/b", "@daily")), sched::Error,
+                       Catch::Message("invalid job name \"a/b\": only A-Z a-z 0-9 . _ - are allowed"));
+  auto zoned = f.job("zoned", "@daily");
+  zoned.timezone = "Mars/Base";
+  CHECK_THROWS_AS(f.scheduler.schedule(zoned), sched::Error);
+  f.scheduler.schedule(f.job("dup", "@daily"));
+  CHECK_THROWS_MATCHES(f.scheduler.schedule(f.job("dup", "@hourly")), sched::Error,
+                       Catch::Message("a job named dup is already scheduled"));
+}
+
+TEST_CASE("a clock set back never reruns a fire", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("minutely", "* * * * *"));
+  f.advance(1min);
+  f.advance(1min);
+  f.clock.set(utc(2024, 1, 15, 7, 0, 0));
+  REQUIRE(f.scheduler.wait_idle());
+  f.advance(62min);  // back to 08:02: 08:01 and 08:02 already ran
+  f.advance(1min);
+  CHECK(f.recorder.run_ids() == std::vector<std::string>{"minutely@2024-01-15T08:01:00.000Z",
+                                                          "minutely@2024-01-15T08:02:00.000Z",
+                                                          "minutely@2024-01-15T08:03:00.000Z"});
+  CHECK(std::any_of(f.recorder.log.begin(), f.recorder.log.end(), [](const std::string& line) {
+    return line.rfind("warning: the wall clock was set back by 62 min", 0) == 0;
+  }));
+}
