@@ -18,23 +18,15 @@
 #include <string>
 
 #include "sched/error.h"
+#include "zone_segments.h"
 
 namespace sched {
 namespace {
 
 using std::chrono::seconds;
-
-LocalTime to_local(Instant t, seconds offset) { return LocalTime{t.time_since_epoch() + offset}; }
-Instant to_instant(LocalTime t, seconds offset) { return Instant{t.time_since_epoch() - offset}; }
-
-// Segment boundaries before this are the tz database's "beginning of time".
-const Instant kEarliestTransition{date::sys_days{date::year{1800} / 1 / 1}};
-
-// The segment before `seg`, or `seg` itself when there is none.
-date::sys_info previous_segment(const date::time_zone& tz, const date::sys_info& seg) {
-  if (seg.begin <= kEarliestTransition) return seg;
-  return tz.get_info(seg.begin - seconds{1});
-}
+using zone_segments::previous_segment;
+using zone_segments::to_instant;
+using zone_segments::to_local;
 
 const auto kSearchSpan = date::years{Schedule::kSearchYears};
 
