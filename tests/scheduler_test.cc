@@ -2,10 +2,12 @@
 // which RunContext, and what the job state says afterwards.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -236,4 +238,56 @@ TEST_CASE("a clock set back never reruns a fire", "[scheduler]") {
   CHECK(std::any_of(f.recorder.log.begin(), f.recorder.log.end(), [](const std::string& line) {
     return line.rfind("warning: the wall clock was set back by 62 min", 0) == 0;
   }));
+}
+
+TEST_CASE("a wall clock set forward is a downtime: missed fires follow the catch-up rules", "[scheduler]") {
+  Fixture f;
+  auto job = f.job("hourly", "0 * * * *");
+  job.max_missed_runs = 2;
+  f.scheduler.schedule(job);
+  f.clock.set(utc(2024, 1, 18, 8, 30, 0));  // 3 days and 30 minutes later, no time elapsed
+  REQUIRE(f.scheduler.wait_idle());
+  CHECK(f.recorder.run_ids() == std::vector<std::string>{"hourly@2024-01-18T07:00:00.000Z (catch-up)",
+                                                          "hourly@2024-01-18T08:00:00.000Z (catch-up)"});
+  CHECK(f.scheduler.get_job_state("hourly")->skipped_count == 70);
+  CHECK(f.scheduler.get_job("hourly")->next_run() == utc_s(2024, 1, 18, 9, 0));
+}
+
+TEST_CASE("shutdown waits for a running task, then stops firing", "[scheduler]") {
+  Fixture f;
+  std::mutex gate_mutex;
+  std::condition_variable gate_cv;
+  bool entered = false;
+  bool release = false;
+  auto job = f.job("long", "* * * * *");
+  job.task = [&](const sched::RunContext&) {
+    std::unique_lock lock(gate_mutex);
+    entered = true;
+    gate_cv.notify_all();
+    gate_cv.wait(lock, [&] { return release; });
+  };
+  f.scheduler.schedule(job);
+  f.clock.advance(1min);
+  {
+    std::unique_lock lock(gate_mutex);
+    REQUIRE(gate_cv.wait_for(lock, 10s, [&] { return entered; }));
+  }
+  std::atomic<bool> shut_down{false};
+  std::thread stopper([&] {
+    f.scheduler.shutdown();
+    shut_down = true;
+  });
+  // shutdown() cannot return while the task is held: it joins the worker.
+  CHECK(f.scheduler.get_job("long")->is_running());
+  CHECK_FALSE(shut_down.load());
+  {
+    std::lock_guard lock(gate_mutex);
+    release = true;
+  }
+  gate_cv.notify_all();
+  stopper.join();
+  CHECK(shut_down.load());
+  const auto state = f.scheduler.get_job_state("long");
+  CHECK(state->last_status == "ok");
+  CHECK(state->run_count == 1);
 }
