@@ -1,0 +1,427 @@
+// The state file's JSON form (SPEC §5). kJobMembers fixes each job member's
+// name, its place in the output and the field it maps to. Reading and
+// writing go straight between text and StateDocument (json_text.h): through
+// an nlohmann DOM, 10,000 jobs took three times the budget of
+// bench/state_bench.cc. Unknown members are kept as nlohmann::ordered_json
+// compact text.
+//
+// Reading is lenient about absent members (the seed's files have only the
+// first eight job members) and strict about those present: a wrong type, a
+// missing "name" or "schedule", a duplicate job name or a bad instant makes
+// the whole file corrupt. null stands for "absent" only where the field is
+// optional. The enumerated strings (dayMatch, lastStatus, …) are not checked
+// here: a newer minor version may add values and its files must still load.
+
+#include <algorithm>
+#include <bitset>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "json_text.h"
+#include "sched/error.h"
+#include "sched/state.h"
+
+namespace sched {
+namespace {
+
+using detail::describe;
+using detail::Json;
+using detail::put_json_string;
+using detail::put_key;
+using detail::put_number;
+using std::chrono::milliseconds;
+constexpr std::size_t npos = std::string_view::npos;
+
+// 10,000 realistic jobs take 10 MB; a bigger file is not one sched wrote.
+constexpr std::size_t kMaxStateBytes = std::size_t{64} << 20;
+// Unknown values become nlohmann DOMs, whose copies and dump() recurse.
+constexpr int kMaxDepth = 64;
+
+using Field = std::variant<std::string JobRecord::*, bool JobRecord::*, int JobRecord::*, std::uint64_t JobRecord::*,
+                           std::optional<InstantMs> JobRecord::*, std::optional<std::string> JobRecord::*,
+                           std::optional<milliseconds> JobRecord::*, std::optional<int> JobRecord::*,
+                           std::map<std::string, std::string> JobRecord::*>;
+struct JobMember {
+  std::string_view name;
+  Field field;
+};
+// The output order. "name" and "schedule", the required ones, stay first.
+// clang-format off
+const JobMember kJobMembers[] = {
+    {"name", &JobRecord::name}, {"schedule", &JobRecord::schedule},
+    {"enabled", &JobRecord::enabled}, {"catchUp", &JobRecord::catch_up},
+    {"maxMissedRuns", &JobRecord::max_missed_runs}, {"currentRunCount", &JobRecord::run_count},
+    {"lastRun", &JobRecord::last_run}, {"nextRun", &JobRecord::next_run},
+    {"watermark", &JobRecord::watermark}, {"timezone", &JobRecord::timezone},
+    {"dayMatch", &JobRecord::day_match}, {"dstGap", &JobRecord::dst_gap},
+    {"dstRepeat", &JobRecord::dst_repeat}, {"protect", &JobRecord::protect},
+    {"catchUpWindowMs", &JobRecord::catch_up_window}, {"timeoutMs", &JobRecord::timeout},
+    {"command", &JobRecord::command}, {"workdir", &JobRecord::workdir},
+    {"env", &JobRecord::env}, {"source", &JobRecord::source},
+    {"lastStatus", &JobRecord::last_status}, {"lastTrigger", &JobRecord::last_trigger},
+    {"lastExitCode", &JobRecord::last_exit_code}, {"lastDurationMs", &JobRecord::last_duration},
+    {"lastStartedAt", &JobRecord::last_started_at}, {"lastFinishedAt", &JobRecord::last_finished_at},
+    {"lastError", &JobRecord::last_error}, {"skippedCount", &JobRecord::skipped_count},
+};
+// clang-format on
+constexpr std::size_t kJobMemberCount = std::size(kJobMembers);
+using EnvField = std::map<std::string, std::string> JobRecord::*;
+
+std::size_t job_member(std::string_view name) {
+  static const auto index = [] {
+    std::unordered_map<std::string_view, std::size_t> out;
+    for (std::size_t i = 0; i < kJobMemberCount; ++i) out.emplace(kJobMembers[i].name, i);
+    return out;
+  }();
+  const auto it = index.find(name);
+  return it == index.end() ? npos : it->second;
+}
+
+bool is_top_member(std::string_view name) { return name == "version" || name == "timestamp" || name == "jobs"; }
+
+// A text quoted for a message, cut after 60 bytes.
+std::string quote_text(std::string_view text) {
+  std::string out;
+  put_json_string(out, text.substr(0, 60));
+  if (text.size() > 60) out.insert(out.size() - 1, "...");
+  return out;
+}
+
+// format_rfc3339's exact text without date::format, which costs about 3 µs:
+// 10,000 jobs carry 70,000 instants.
+void put_instant(std::string& out, const std::optional<InstantMs>& t) {
+  if (!t) {
+    out += "null";
+    return;
+  }
+  const auto day = date::floor<date::days>(*t);
+  const date::year_month_day ymd{day};
+  const auto y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) return put_json_string(out, format_rfc3339(*t));
+  const auto ms = static_cast<unsigned>((*t - day).count());
+  const unsigned parts[] = {static_cast<unsigned>(y),
+                            static_cast<unsigned>(ymd.month()),
+                            static_cast<unsigned>(ymd.day()),
+                            ms / 3600000,
+                            ms / 60000 % 60,
+                            ms / 1000 % 60,
+                            ms % 1000};
+  char text[] = "\"0000-00-00T00:00:00.000Z\"";
+  const int ends[] = {5, 8, 11, 14, 17, 20, 24};  // one past each part's last digit
+  for (std::size_t p = 0; p < std::size(parts); ++p) {
+    unsigned v = parts[p];
+    for (int i = ends[p] - 1; v != 0; --i, v /= 10) text[i] = static_cast<char>('0' + v % 10);
+  }
+  out.append(text, sizeof text - 1);
+}
+
+// An unknown member's value, pretty-printed at the member's indentation.
+void put_unknown(std::string& out, int indent, const std::string& name, const std::string& text) {
+  Json value;
+  try {
+    value = Json::parse(text);
+  } catch (const Json::exception&) {
+    throw Error(ErrorCode::invalid_argument, "unknown state member \"" + name + "\" does not hold JSON text");
+  }
+  put_key(out, indent, name);
+  for (char c : value.dump(2, ' ', false, Json::error_handler_t::replace)) {
+    out += c;
+    if (c == '\n') out.append(static_cast<std::size_t>(indent), ' ');
+  }
+}
+
+void put_field(std::string& out, const JobRecord& job, const Field& field) {
+  std::visit(
+      [&](auto member) {
+        const auto& v = job.*member;
+        using T = std::remove_cvref_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          out += v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          put_json_string(out, v);
+        } else if constexpr (std::is_same_v<T, std::optional<InstantMs>>) {
+          put_instant(out, v);
+        } else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>) {
+          out += '{';
+          for (const auto& [key, value] : v) {
+            put_key(out, 8, key, &key == &v.begin()->first);
+            put_json_string(out, value);
+          }
+          out += v.empty() ? "}" : "\n      }";
+        } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+          v ? put_json_string(out, *v) : void(out += "null");
+        } else if constexpr (std::is_same_v<T, std::optional<milliseconds>>) {
+          v ? put_number(out, v->count()) : void(out += "null");
+        } else if constexpr (std::is_same_v<T, std::optional<int>>) {
+          v ? put_number(out, *v) : void(out += "null");
+        } else {
+          put_number(out, v);
+        }
+      },
+      field);
+}
+
+// A problem found in the text; parse_state adds the file's name.
+using Problem = detail::JsonProblem;
+
+// Where a value sits, formatted only when there is a problem with it.
+struct Where {
+  std::size_t job;  // npos: a top-level member
+  std::string_view member;
+  std::string_view key = {};  // inside "env"
+};
+
+[[noreturn]] void fail(const Where& w, const std::string& what) {
+  std::string where = w.job == npos ? "" : "jobs[" + std::to_string(w.job) + "]";
+  if (!w.member.empty()) where += (where.empty() ? "" : ".") + std::string(w.member);
+  if (!w.key.empty()) where += "." + std::string(w.key);
+  throw Problem{where + ": " + what};
+}
+
+[[noreturn]] void wrong_type(const Json& v, const Where& w, const char* expected) {
+  fail(w, std::string("expected ") + expected + ", found " + describe(v));
+}
+
+std::int64_t read_int(const Json& v, const Where& w, std::int64_t min, std::int64_t max, const char* expected) {
+  if (!v.is_number_integer()) wrong_type(v, w, expected);
+  if (v.is_number_unsigned() ? v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)
+                             : v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
+    fail(w, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", found " + v.dump());
+  }
+  return v.get<std::int64_t>();
+}
+
+std::optional<InstantMs> read_instant(const Json& v, const Where& w) {
+  InstantMs t{};
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_string() || !parse_rfc3339(v.get_ref<const std::string&>(), t)) {
+    fail(w, "expected an RFC 3339 instant such as \"2024-01-15T08:00:00.000Z\" or null, found " +
+                (v.is_string() ? quote_text(v.get_ref<const std::string&>()) : describe(v)));
+  }
+  return t;
+}
+
+void assign(JobRecord& job, const Field& field, Json& v, const Where& w) {
+  constexpr auto kMaxInt = std::numeric_limits<int>::max();
+  std::visit(
+      [&](auto member) {
+        auto& target = job.*member;
+        using T = std::remove_cvref_t<decltype(target)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          if (!v.is_boolean()) wrong_type(v, w, "a boolean");
+          target = v.get<bool>();
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          if (!v.is_string()) wrong_type(v, w, "a string");
+          target = std::move(v.get_ref<std::string&>());
+        } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+          if (!v.is_null() && !v.is_string()) wrong_type(v, w, "a string or null");
+          target = v.is_null() ? T{} : T{std::move(v.get_ref<std::string&>())};
+        } else if constexpr (std::is_same_v<T, int>) {
+          target = static_cast<int>(read_int(v, w, 0, kMaxInt, "an integer"));
+        } else if constexpr (std::is_same_v<T, std::optional<int>>) {
+          target = v.is_null() ? T{} : T{static_cast<int>(read_int(v, w, -kMaxInt - 1, kMaxInt, "an integer or null"))};
+        } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+          if (!v.is_number_integer()) wrong_type(v, w, "an integer");
+          if (!v.is_number_unsigned()) fail(w, "expected a non-negative integer, found " + v.dump());
+          target = v.get<std::uint64_t>();
+        } else if constexpr (std::is_same_v<T, std::optional<milliseconds>>) {
+          constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+          target = v.is_null() ? T{} : T{milliseconds{read_int(v, w, 0, kMax, "an integer (milliseconds) or null")}};
+        } else if constexpr (std::is_same_v<T, std::optional<InstantMs>>) {
+          target = read_instant(v, w);
+        } else {
+          wrong_type(v, w, "an object of strings");  // "env" given anything but an object
+        }
+      },
+      field);
+}
+
+// "MAJOR.MINOR" → MAJOR, or -1.
+int major_version(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == npos;
+  };
+  if (dot == npos || !digits(text.substr(0, dot)) || !digits(text.substr(dot + 1))) return -1;
+  int major = 0;
+  std::from_chars(text.data(), text.data() + dot, major);
+  return major;
+}
+
+[[noreturn]] void refuse_newer(const std::string& origin, const std::string& version) {
+  throw Error(ErrorCode::state_version, "state file " + origin + " was written by a newer sched (state version " +
+                                            version + "; this sched reads " + std::to_string(kStateMajorVersion) +
+                                            ".x); it was left untouched");
+}
+
+void read_env(detail::JsonReader& p, JobRecord& job, std::size_t index) {
+  job.env.clear();
+  p.object([&](std::string key) {
+    Json v = p.value(5);
+    if (!v.is_string()) wrong_type(v, {index, "env", key}, "a string");
+    job.env[std::move(key)] = std::move(v.get_ref<std::string&>());
+  });
+}
+
+JobRecord read_job(detail::JsonReader& p, std::size_t index) {
+  if (p.peek() != '{') wrong_type(p.value(3), {index, ""}, "an object");
+  JobRecord job;
+  std::bitset<kJobMemberCount> seen;
+  p.object([&](std::string key) {
+    const std::size_t m = job_member(key);
+    if (m == npos) {
+      job.unknown.emplace_back(std::move(key), p.value(4).dump());
+    } else if (std::holds_alternative<EnvField>(kJobMembers[m].field) && p.peek() == '{') {
+      read_env(p, job, index);
+    } else {
+      Json v = p.value(4);
+      assign(job, kJobMembers[m].field, v, {index, kJobMembers[m].name});
+    }
+    if (m != npos) seen.set(m);
+  });
+  for (const std::size_t required : {std::size_t{0}, std::size_t{1}}) {
+    if (!seen[required]) {
+      throw Problem{"jobs[" + std::to_string(index) + "]: missing \"" + std::string(kJobMembers[required].name) + "\""};
+    }
+  }
+  return job;
+}
+
+// Reads the document; `version_seen` tells parse_state whether a problem
+// came after the version was checked.
+StateDocument read_document(detail::JsonReader& p, const std::string& origin, bool& version_seen) {
+  if (p.peek() != '{') throw Problem{"expected an object at the top level, found " + describe(p.value(1))};
+  StateDocument doc;
+  p.object([&](std::string key) {
+    if (key == "version") {
+      Json v = p.value(2);
+      if (!v.is_string()) wrong_type(v, {npos, "version"}, "a string");
+      std::string& version = v.get_ref<std::string&>();
+      const int major = major_version(version);
+      if (major < 0) fail({npos, "version"}, "expected \"MAJOR.MINOR\" such as \"1.0\", found " + quote_text(version));
+      if (major > kStateMajorVersion) refuse_newer(origin, version);
+      doc.version = std::move(version);
+      version_seen = true;
+    } else if (key == "timestamp") {
+      doc.timestamp = read_instant(p.value(2), {npos, "timestamp"});
+    } else if (key == "jobs") {
+      if (p.peek() != '[') wrong_type(p.value(2), {npos, "jobs"}, "an array");
+      p.array([&] { doc.jobs.push_back(read_job(p, doc.jobs.size())); });
+    } else {
+      doc.unknown.emplace_back(std::move(key), p.value(2).dump());
+    }
+  });
+  p.end();
+  if (!version_seen) throw Problem{"missing \"version\""};
+  return doc;
+}
+
+// A problem met before "version" counts only once the version is known not
+// to be newer: a newer major may have changed everything else.
+void refuse_if_newer(std::string_view text, const std::string& origin) {
+  try {
+    detail::JsonReader p(text, kMaxDepth);
+    const Json root = p.value(1);
+    const auto version = root.find("version");
+    if (version != root.end() && version->is_string() &&
+        major_version(version->get<std::string>()) > kStateMajorVersion) {
+      refuse_newer(origin, version->get<std::string>());
+    }
+  } catch (const Problem&) {
+  }
+}
+
+void check_unique_names(const StateDocument& doc) {
+  std::unordered_map<std::string_view, std::size_t> names;
+  names.reserve(doc.jobs.size());
+  for (std::size_t i = 0; i < doc.jobs.size(); ++i) {
+    const auto [taken, fresh] = names.emplace(doc.jobs[i].name, i);
+    if (!fresh) {
+      fail({i, "name"},
+           quote_text(doc.jobs[i].name) + " is already the name of jobs[" + std::to_string(taken->second) + "]");
+    }
+  }
+}
+
+}  // namespace
+
+JobRecord* StateDocument::find(std::string_view name) {
+  const auto it = std::find_if(jobs.begin(), jobs.end(), [&](const JobRecord& job) { return job.name == name; });
+  return it == jobs.end() ? nullptr : &*it;
+}
+
+const JobRecord* StateDocument::find(std::string_view name) const {
+  const auto it = std::find_if(jobs.begin(), jobs.end(), [&](const JobRecord& job) { return job.name == name; });
+  return it == jobs.end() ? nullptr : &*it;
+}
+
+// Writes kStateVersion whatever doc.version says: the file is in this
+// build's format. An unknown member named like a known one (only a caller
+// can make one) is dropped: the known value wins.
+std::string to_json(const StateDocument& doc) {
+  std::string out;
+  out.reserve(256 + 1100 * doc.jobs.size());
+  out += '{';
+  put_key(out, 2, "version", true);
+  put_json_string(out, kStateVersion);
+  put_key(out, 2, "timestamp");
+  put_instant(out, doc.timestamp);
+  put_key(out, 2, "jobs");
+  out += '[';
+  for (const JobRecord& job : doc.jobs) {
+    out += &job == doc.jobs.data() ? "\n    {" : ",\n    {";
+    for (const JobMember& member : kJobMembers) {
+      put_key(out, 6, member.name, &member == kJobMembers);
+      put_field(out, job, member.field);
+    }
+    for (const auto& [name, text] : job.unknown) {
+      if (job_member(name) == npos) put_unknown(out, 6, name, text);
+    }
+    out += "\n    }";
+  }
+  out += doc.jobs.empty() ? "]" : "\n  ]";
+  for (const auto& [name, text] : doc.unknown) {
+    if (!is_top_member(name)) put_unknown(out, 2, name, text);
+  }
+  out += "\n}\n";
+  return out;
+}
+
+// A missing "version" is corrupt rather than 1.0: every file the seed or
+// sched wrote has one, and without it any JSON object (a package.json given
+// by mistake) would pass as an empty state and then be rewritten.
+StateDocument parse_state(std::string_view text, const std::string& origin) {
+  const auto corrupt = [&](const std::string& problem) {
+    return Error(ErrorCode::state_corrupt, "corrupt state file " + origin + ": " + problem);
+  };
+  if (text.empty()) throw corrupt("the file is empty");
+  if (text.size() > kMaxStateBytes) {
+    throw corrupt("the file is " + std::to_string(text.size()) + " bytes; a state file may be at most " +
+                  std::to_string(kMaxStateBytes) + " bytes");
+  }
+  bool version_seen = false;
+  try {
+    detail::JsonReader reader(text, kMaxDepth);
+    StateDocument doc = read_document(reader, origin, version_seen);
+    check_unique_names(doc);
+    return doc;
+  } catch (const Problem& problem) {
+    if (!version_seen) refuse_if_newer(text, origin);
+    throw corrupt(problem.text);
+  }
+}
+
+}  // namespace sched

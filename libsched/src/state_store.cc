@@ -1,0 +1,239 @@
+// StateStore: lock-free reads, locked read-modify-write, atomic durable
+// writes, and corrupt files moved aside rather than lost (SPEC §5).
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "file_lock.h"
+#include "sched/error.h"
+#include "sched/state.h"
+
+namespace sched {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::throw_io;
+using detail::UniqueFd;
+
+fs::path with_suffix(const fs::path& file, std::string_view suffix) {
+  return fs::path(file.native() + std::string(suffix));
+}
+
+fs::path folder_of(const fs::path& file) {
+  const fs::path folder = file.parent_path();
+  return folder.empty() ? fs::path(".") : folder;
+}
+
+[[noreturn]] void throw_is_folder(const fs::path& file) {
+  throw Error(ErrorCode::io, "state file " + file.string() + " is a folder, not a file");
+}
+
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+};
+
+// The file's bytes (nullopt: it does not exist) and which file they came from.
+struct ReadResult {
+  std::optional<std::string> text;
+  FileId id;
+};
+
+ReadResult read_state_file(const fs::path& file) {
+  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return {};
+    throw_io("cannot read state file", file, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw_io("cannot read state file", file, errno);
+  if (S_ISDIR(st.st_mode)) throw_is_folder(file);
+  if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::io, "state file " + file.string() + " is not a regular file");
+  std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
+  std::size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(2 * text.size());
+    const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_io("cannot read state file", file, errno);
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  text.resize(got);
+  return {std::move(text), {st.st_dev, st.st_ino}};
+}
+
+bool is_same_file(const fs::path& file, const FileId& id) {
+  struct stat st {};
+  return ::stat(file.c_str(), &st) == 0 && FileId{st.st_dev, st.st_ino} == id;
+}
+
+UniqueFd lock_state(const fs::path& file, std::chrono::milliseconds wait) {
+  const fs::path lock_file = with_suffix(file, ".lock");
+  UniqueFd lock = detail::lock_within(lock_file, wait);
+  if (!lock) {
+    throw Error(ErrorCode::state_busy, "state file busy: " + file.string() + " (another sched command holds " +
+                                           lock_file.string() + "; try again)");
+  }
+  return lock;
+}
+
+// Renames `file` to <file>.corrupt-<UTC stamp>[-N], never over an existing
+// file. The caller holds the state lock, so no other sched moves a file
+// between our check of a name and the rename.
+fs::path move_aside(const fs::path& file, const Error& problem) {
+  const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string base = file.native() + ".corrupt-" + date::format("%Y%m%dT%H%M%SZ", now);
+  for (int n = 0; n < 1000; ++n) {
+    const fs::path aside = n == 0 ? base : base + "-" + std::to_string(n);
+    struct stat st {};
+    if (::lstat(aside.c_str(), &st) == 0) continue;
+    if (errno == ENOENT && ::rename(file.c_str(), aside.c_str()) == 0) return aside;
+    throw Error(ErrorCode::io, std::string(problem.what()) + "; cannot move it aside to " + aside.string() + ": " +
+                                   std::strerror(errno));
+  }
+  throw Error(ErrorCode::io, std::string(problem.what()) + "; cannot move it aside: " + base + " and 999 more exist");
+}
+
+// load() and the reading half of update(). `locked`: the caller holds the
+// state lock.
+StateDocument load_file(const fs::path& file, const StateStoreOptions& options, CorruptFile corrupt, bool locked) {
+  const ReadResult read = read_state_file(file);
+  if (!read.text) return {};
+  try {
+    return parse_state(*read.text, file.string());
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::state_corrupt || corrupt == CorruptFile::refuse) throw;
+    UniqueFd lock;
+    if (!locked) {
+      // Read without the lock, a writer may have replaced the file since:
+      // move aside only the file that was read, and only under the lock.
+      try {
+        lock = lock_state(file, options.lock_wait);
+      } catch (const Error& no_lock) {
+        throw Error(no_lock.code(), std::string(e.what()) + "; cannot move it aside: " + no_lock.what());
+      }
+      if (!is_same_file(file, read.id)) return load_file(file, options, corrupt, /*locked=*/true);
+    }
+    const fs::path aside = move_aside(file, e);
+    if (options.log) {
+      options.log(LogLevel::warning,
+                  std::string(e.what()) + "; moved it to " + aside.string() + " and started with an empty state");
+    }
+    return {};
+  }
+}
+
+// Removes <file>.tmp-<pid>-* files left by writers that died (SIGKILL, power
+// loss). Files of live pids are left alone: they may be writes in progress.
+// Best effort: a file that cannot be listed or removed stays.
+void remove_stale_temp_files(const fs::path& folder, const std::string& prefix) {
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().native();
+    if (!name.starts_with(prefix)) continue;
+    pid_t pid = 0;
+    const char* const digits = name.data() + prefix.size();
+    const auto [rest, err] = std::from_chars(digits, name.data() + name.size(), pid);
+    if (err != std::errc{} || *rest != '-' || pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(it->path().c_str());
+  }
+}
+
+void write_all(int fd, std::string_view data, const fs::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_io("cannot write", path, errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// Creates <file>.tmp-<pid>-<random> with O_EXCL, retrying on a name clash.
+UniqueFd create_temp_file(const fs::path& file, fs::path& temp) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  for (;;) {
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%016llx", static_cast<long>(::getpid()),
+                  static_cast<unsigned long long>(random()));
+    temp = with_suffix(file, suffix);
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd) return fd;
+    if (errno != EEXIST) throw_io("cannot create", temp, errno);
+  }
+}
+
+void write_atomically(const fs::path& file, std::string_view text) {
+  fs::path temp;
+  UniqueFd fd = create_temp_file(file, temp);
+  struct RemoveOnFailure {
+    const fs::path& path;
+    bool armed = true;
+    ~RemoveOnFailure() {
+      if (armed) ::unlink(path.c_str());
+    }
+  } remove_temp{temp};
+  // The umask may have narrowed 0600; the file must be exactly 0600.
+  if (::fchmod(fd.get(), 0600) != 0) throw_io("cannot set the mode of", temp, errno);
+  write_all(fd.get(), text, temp);
+  if (::fsync(fd.get()) != 0) throw_io("cannot sync", temp, errno);
+  if (::close(fd.release()) != 0) throw_io("cannot write", temp, errno);
+  if (::rename(temp.c_str(), file.c_str()) != 0) {
+    if (errno == EISDIR) throw_is_folder(file);
+    throw_io("cannot replace state file", file, errno);
+  }
+  remove_temp.armed = false;
+  // The rename is durable only once the folder is: sync it. EINVAL: the file
+  // system cannot sync folders, and renames there are as durable as it gets.
+  const fs::path folder = folder_of(file);
+  const UniqueFd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw_io("cannot sync folder", folder, errno);
+  if (::fsync(dir.get()) != 0 && errno != EINVAL) throw_io("cannot sync folder", folder, errno);
+}
+
+}  // namespace
+
+StateStore::StateStore(std::filesystem::path file, StateStoreOptions options)
+    : file_(std::move(file)), options_(std::move(options)) {}
+
+StateDocument StateStore::load(CorruptFile corrupt) const {
+  return load_file(file_, options_, corrupt, /*locked=*/false);
+}
+
+bool StateStore::update(const std::function<bool(StateDocument&)>& change, CorruptFile corrupt) {
+  detail::make_folders(file_.parent_path());
+  const UniqueFd lock = lock_state(file_, options_.lock_wait);
+  StateDocument doc = load_file(file_, options_, corrupt, /*locked=*/true);
+  if (!change(doc)) return false;
+  write(doc, date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+  return true;
+}
+
+void StateStore::write(const StateDocument& doc, InstantMs now) const {
+  StateDocument stamped = doc;
+  stamped.timestamp = now;
+  const std::string text = to_json(stamped);
+  detail::make_folders(file_.parent_path());
+  remove_stale_temp_files(folder_of(file_), file_.filename().native() + ".tmp-");
+  write_atomically(file_, text);
+}
+
+}  // namespace sched
