@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <random>
@@ -22,6 +21,7 @@
 #include <date/date.h>
 
 #include "sched/catchup.h"
+#include "support/instant_text.h"
 #include "sched/cron.h"
 #include "sched/schedule.h"
 #include "sched/zone.h"
@@ -34,18 +34,9 @@ using sched::CatchupPlan;
 using sched::CatchupPolicy;
 using sched::Instant;
 
-// "YYYY-MM-DDTHH:MM:SSZ", read here, independent of sched's own parser.
-Instant at(const std::string& s) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  char zulu = 0;
-  REQUIRE(std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &zulu) == 7);
-  REQUIRE(zulu == 'Z');
-  const date::year_month_day ymd{date::year{y} / mo / d};
-  REQUIRE(ymd.ok());
-  return date::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{sec};
-}
+using sched::test::at;
 
-std::string show(const std::optional<Instant>& t) { return t ? date::format("%FT%TZ", *t) : "-"; }
+std::string show(const std::optional<Instant>& t) { return sched::test::show(t, "-"); }
 
 std::string describe(const CatchupPlan& p) {
   std::ostringstream os;

@@ -13,7 +13,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +23,7 @@
 #include "sched/cron.h"
 #include "sched/schedule.h"
 #include "sched/time.h"
+#include "support/instant_text.h"
 #include "sched/zone.h"
 
 namespace {
@@ -40,33 +40,8 @@ constexpr DstRepeat both = DstRepeat::both;
 
 enum class Dir { next, prev };
 
-// "YYYY-MM-DDTHH:MM:SSZ" -> Instant, independent of sched's own parser.
-Instant at(std::string_view s) {
-  REQUIRE(s.size() == 20);
-  REQUIRE(s[4] == '-');
-  REQUIRE(s[7] == '-');
-  REQUIRE(s[10] == 'T');
-  REQUIRE(s[13] == ':');
-  REQUIRE(s[16] == ':');
-  REQUIRE(s[19] == 'Z');
-  auto field = [&](std::size_t pos, std::size_t len) {
-    int v = 0;
-    auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, v);
-    REQUIRE(ec == std::errc{});
-    REQUIRE(p == s.data() + pos + len);
-    return v;
-  };
-  const date::year_month_day ymd{date::year{field(0, 4)},
-                                 date::month{static_cast<unsigned>(field(5, 2))},
-                                 date::day{static_cast<unsigned>(field(8, 2))}};
-  REQUIRE(ymd.ok());
-  return date::sys_days{ymd} + std::chrono::hours{field(11, 2)} +
-         std::chrono::minutes{field(14, 2)} + std::chrono::seconds{field(17, 2)};
-}
-
-std::string show(const std::optional<Instant>& t) {
-  return t ? date::format("%FT%TZ", *t) : std::string{"never"};
-}
+using sched::test::at;
+using sched::test::show;
 
 struct ChainRow {
   const char* zone;

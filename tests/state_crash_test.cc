@@ -22,6 +22,9 @@
 
 #include "sched/error.h"
 #include "sched/state.h"
+#include "support/errors.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 
@@ -29,25 +32,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    std::string templ = (fs::temp_directory_path() / "sched-crash-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using sched::test::error_of;
+using sched::test::names_in;
+using sched::test::read_bytes;
+using sched::test::write_bytes;
 
 // A document of `jobs` jobs, several KB, distinct for each `tag`.
 sched::StateDocument document(const std::string& tag, int jobs) {
@@ -66,31 +54,12 @@ sched::StateDocument document(const std::string& tag, int jobs) {
   return doc;
 }
 
-void write_bytes(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
-
-std::set<std::string> names_in(const fs::path& folder) {
-  std::set<std::string> out;
-  for (const auto& entry : fs::directory_iterator(folder)) out.insert(entry.path().filename().string());
-  return out;
-}
-
 sched::StateDocument one_job() {
   sched::StateDocument doc;
   doc.jobs.emplace_back();
   doc.jobs[0].name = "a";
   doc.jobs[0].schedule = "@daily";
   return doc;
-}
-
-// "code: message" of the Error that `f` throws.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const sched::Error& e) {
-    return std::string(sched::to_string(e.code())) + ": " + e.what();
-  }
-  return "(nothing thrown)";
 }
 
 // Reads one byte from `fd`; false at end of file (the writer died first).
@@ -102,8 +71,8 @@ bool read_byte(int fd) {
 }  // namespace
 
 TEST_CASE("kill -9 during rewrites leaves a whole file and at most the dead writer's temp file", "[state][crash]") {
-  TempFolder dir;
-  const fs::path state_dir = dir.path / "state";
+  sched::test::TempDir dir;
+  const fs::path state_dir = dir.path() / "state";
   const fs::path file = state_dir / "state.json";
   const std::string stamp_text = "2024-01-15T08:00:00.000Z";
   sched::InstantMs stamp{};
@@ -116,8 +85,8 @@ TEST_CASE("kill -9 during rewrites leaves a whole file and at most the dead writ
   const std::string b_bytes = sched::to_json(b);
   REQUIRE(a_bytes.size() > 4000);
   REQUIRE(b_bytes.size() > 4000);
-  std::ofstream(dir.path / "a.json", std::ios::binary) << a_bytes;
-  std::ofstream(dir.path / "b.json", std::ios::binary) << b_bytes;
+  std::ofstream(dir.path() / "a.json", std::ios::binary) << a_bytes;
+  std::ofstream(dir.path() / "b.json", std::ios::binary) << b_bytes;
 
   const sched::StateStore store(file);
   store.write(a, stamp);
@@ -127,8 +96,8 @@ TEST_CASE("kill -9 during rewrites leaves a whole file and at most the dead writ
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> delay_us(0, 20000);
   int mid_write = 0;
-  const std::string argv_strings[] = {STATE_REWRITER, file.string(), (dir.path / "a.json").string(),
-                                      (dir.path / "b.json").string(), stamp_text};
+  const std::string argv_strings[] = {STATE_REWRITER, file.string(), (dir.path() / "a.json").string(),
+                                      (dir.path() / "b.json").string(), stamp_text};
   char* argv[] = {const_cast<char*>(argv_strings[0].c_str()), const_cast<char*>(argv_strings[1].c_str()),
                   const_cast<char*>(argv_strings[2].c_str()), const_cast<char*>(argv_strings[3].c_str()),
                   const_cast<char*>(argv_strings[4].c_str()), nullptr};
@@ -183,22 +152,22 @@ TEST_CASE("kill -9 during rewrites leaves a whole file and at most the dead writ
 }
 
 TEST_CASE("write removes temporary files of dead writers and keeps those of live ones", "[state][store]") {
-  TempFolder dir;
+  sched::test::TempDir dir;
   const pid_t dead = ::fork();
   if (dead == 0) ::_exit(0);
   REQUIRE(::waitpid(dead, nullptr, 0) == dead);  // reaped: the pid is free now
   const std::string stale = "state.json.tmp-" + std::to_string(dead) + "-0123456789abcdef";
   const std::string live = "state.json.tmp-" + std::to_string(::getppid()) + "-0123456789abcdef";
   const std::string other = "other.json.tmp-" + std::to_string(dead) + "-0123456789abcdef";
-  for (const auto& name : {stale, live, other}) write_bytes(dir.path / name, "partial");
+  for (const auto& name : {stale, live, other}) write_bytes(dir.path() / name, "partial");
 
-  sched::StateStore(dir.path / "state.json").write(one_job(), sched::InstantMs{});
-  CHECK(names_in(dir.path) == std::set<std::string>{"state.json", live, other});
+  sched::StateStore(dir.path() / "state.json").write(one_job(), sched::InstantMs{});
+  CHECK(names_in(dir.path()) == std::set<std::string>{"state.json", live, other});
 }
 
 TEST_CASE("RunnerLock: one holder per state file, named by pid, released on destruction", "[state][lock]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "sub" / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "sub" / "state.json";
   const std::string refused = "another scheduler (pid " + std::to_string(::getpid()) + ") is using " + file.string();
   {
     sched::RunnerLock first = sched::RunnerLock::acquire(file);
@@ -217,8 +186,8 @@ TEST_CASE("RunnerLock: one holder per state file, named by pid, released on dest
 
 TEST_CASE("a second runner is refused with the first one's pid, and a killed runner's lock is free at once",
           "[state][crash][lock]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   int ready[2];
   REQUIRE(::pipe(ready) == 0);
   const pid_t child = ::fork();

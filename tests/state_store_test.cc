@@ -23,26 +23,19 @@
 
 #include "sched/error.h"
 #include "sched/state.h"
+#include "support/errors.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
 
-// A fresh folder, removed with everything in it at the end of the test.
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    std::string templ = (fs::temp_directory_path() / "sched-state-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-};
+using sched::test::error_of;
+using sched::test::names_in;
+using sched::test::read_bytes;
+using sched::test::write_bytes;
 
 // Collects warnings instead of printing them.
 struct Warnings {
@@ -56,24 +49,6 @@ struct Warnings {
     return out;
   }
 };
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
-
-std::set<std::string> names_in(const fs::path& folder) {
-  std::set<std::string> out;
-  for (const auto& entry : fs::directory_iterator(folder)) out.insert(entry.path().filename().string());
-  return out;
-}
 
 unsigned mode_of(const fs::path& path) {
   struct stat st {};
@@ -95,17 +70,6 @@ sched::StateDocument one_job(const std::string& name) {
   return doc;
 }
 
-// "code: message" of the Error that `f` throws.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const sched::Error& e) {
-    return std::string(sched::to_string(e.code())) + ": " + e.what();
-  }
-  return "(nothing thrown)";
-}
-
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
 const std::regex kAsideName(R"(state\.json\.corrupt-\d{8}T\d{6}Z)");
@@ -113,24 +77,24 @@ const std::regex kAsideName(R"(state\.json\.corrupt-\d{8}T\d{6}Z)");
 }  // namespace
 
 TEST_CASE("a missing file is an empty state, and loading it creates nothing", "[state][store]") {
-  TempFolder dir;
-  const sched::StateStore store(dir.path / "state.json");
+  sched::test::TempDir dir;
+  const sched::StateStore store(dir.path() / "state.json");
   CHECK(store.load(sched::CorruptFile::refuse) == sched::StateDocument{});
   CHECK(store.load(sched::CorruptFile::move_aside) == sched::StateDocument{});
-  CHECK(names_in(dir.path).empty());
+  CHECK(names_in(dir.path()).empty());
 }
 
 TEST_CASE("write creates folders 0700 and a file 0600, leaves no temporary file, and reads back", "[state][store]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "a" / "b" / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "a" / "b" / "state.json";
   const mode_t old_umask = ::umask(0277);  // mkdir and open would narrow 0700/0600 to 0500/0400
   sched::StateStore store(file);
   const sched::StateDocument doc = one_job("backup");
   for (int i = 0; i < 5; ++i) store.write(doc, at(8, i));
   ::umask(old_umask);
 
-  CHECK(mode_of(dir.path / "a") == 0700);
-  CHECK(mode_of(dir.path / "a" / "b") == 0700);
+  CHECK(mode_of(dir.path() / "a") == 0700);
+  CHECK(mode_of(dir.path() / "a" / "b") == 0700);
   CHECK(mode_of(file) == 0600);
   CHECK(names_in(file.parent_path()) == std::set<std::string>{"state.json"});
   sched::StateDocument expected = doc;
@@ -162,8 +126,8 @@ TEST_CASE("corrupt files: refuse leaves the bytes, move_aside keeps them in .cor
   };
   for (const Row& row : rows) {
     SECTION(row.what) {
-      TempFolder dir;
-      const fs::path file = dir.path / "state.json";
+      sched::test::TempDir dir;
+      const fs::path file = dir.path() / "state.json";
       write_bytes(file, row.bytes);
       const std::string message = "corrupt state file " + file.string() + ": " + row.problem;
       Warnings warnings;
@@ -171,25 +135,25 @@ TEST_CASE("corrupt files: refuse leaves the bytes, move_aside keeps them in .cor
 
       CHECK(error_of([&] { (void)store.load(sched::CorruptFile::refuse); }) == "state_corrupt: " + message);
       CHECK(read_bytes(file) == row.bytes);
-      CHECK(names_in(dir.path) == std::set<std::string>{"state.json"});
+      CHECK(names_in(dir.path()) == std::set<std::string>{"state.json"});
       CHECK(warnings.lines.empty());
 
       CHECK(store.load(sched::CorruptFile::move_aside) == sched::StateDocument{});
-      const auto names = names_in(dir.path);
+      const auto names = names_in(dir.path());
       REQUIRE(names.size() == 2);  // the lock taken to move it, and the moved file
       CHECK(names.count("state.json.lock") == 1);
       const std::string aside = *names.begin() == "state.json.lock" ? *names.rbegin() : *names.begin();
       CHECK(std::regex_match(aside, kAsideName));
-      CHECK(read_bytes(dir.path / aside) == row.bytes);
-      CHECK(warnings.lines == std::vector<std::string>{message + "; moved it to " + (dir.path / aside).string() +
+      CHECK(read_bytes(dir.path() / aside) == row.bytes);
+      CHECK(warnings.lines == std::vector<std::string>{message + "; moved it to " + (dir.path() / aside).string() +
                                                        " and started with an empty state"});
     }
   }
 }
 
 TEST_CASE("a valid file cut at every byte offset is refused or moved aside intact", "[state][store][corrupt]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   sched::StateDocument doc = one_job("nightly");
   doc.jobs[0].last_run = at(8, 0);
   const std::string text = sched::to_json(doc);
@@ -206,17 +170,17 @@ TEST_CASE("a valid file cut at every byte offset is refused or moved aside intac
     CHECK(store.load(sched::CorruptFile::move_aside) == sched::StateDocument{});
     CHECK(warnings.lines.size() == 1);
     CHECK_FALSE(fs::exists(file));
-    for (const auto& name : names_in(dir.path)) {
+    for (const auto& name : names_in(dir.path())) {
       if (name == "state.json.lock") continue;
-      CHECK(read_bytes(dir.path / name) == cut);
-      fs::remove(dir.path / name);
+      CHECK(read_bytes(dir.path() / name) == cut);
+      fs::remove(dir.path() / name);
     }
   }
 }
 
 TEST_CASE("moving aside never overwrites an earlier .corrupt-* file", "[state][store][corrupt]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   // Every stamp of the next minute is taken, and its -1 too, whatever second the move happens in.
   const auto start = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   for (auto t = start; t < start + 60s; t += 1s) {
@@ -230,20 +194,20 @@ TEST_CASE("moving aside never overwrites an earlier .corrupt-* file", "[state][s
   const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   REQUIRE(now < start + 60s);
   std::size_t moved = 0;
-  for (const auto& name : names_in(dir.path)) {
+  for (const auto& name : names_in(dir.path())) {
     if (name.ends_with("-2")) {
       ++moved;
-      CHECK(read_bytes(dir.path / name) == "{");
+      CHECK(read_bytes(dir.path() / name) == "{");
     } else if (name != "state.json.lock") {
-      CHECK(read_bytes(dir.path / name) == "older");
+      CHECK(read_bytes(dir.path() / name) == "older");
     }
   }
   CHECK(moved == 1);
 }
 
 TEST_CASE("update moves a corrupt file aside and starts empty, or refuses", "[state][store][corrupt]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   write_bytes(file, "not json");
   Warnings warnings;
   sched::StateStore store(file, warnings.options());
@@ -262,12 +226,12 @@ TEST_CASE("update moves a corrupt file aside and starts empty, or refuses", "[st
   CHECK(saw_empty);
   CHECK(warnings.lines.size() == 1);
   CHECK(store.load(sched::CorruptFile::refuse).jobs.at(0).name == "fresh");
-  CHECK(names_in(dir.path).size() == 3);  // state.json, its lock and the moved file
+  CHECK(names_in(dir.path()).size() == 3);  // state.json, its lock and the moved file
 }
 
 TEST_CASE("a folder in the file's place is an I/O error, never moved aside", "[state][store][io]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   fs::create_directory(file);
   sched::StateStore store(file);
   const auto expected = "io: state file " + file.string() + " is a folder, not a file";
@@ -276,7 +240,7 @@ TEST_CASE("a folder in the file's place is an I/O error, never moved aside", "[s
   CHECK(error_of([&] { store.update([](sched::StateDocument&) { return true; }); }) == expected);
   CHECK(error_of([&] { store.write({}, at(8, 0)); }) == expected);
   CHECK(fs::is_directory(file));
-  CHECK(names_in(dir.path) == std::set<std::string>{"state.json", "state.json.lock"});
+  CHECK(names_in(dir.path()) == std::set<std::string>{"state.json", "state.json.lock"});
 }
 
 TEST_CASE("a file without read permission is an I/O error, never moved aside", "[state][store][io]") {
@@ -284,21 +248,21 @@ TEST_CASE("a file without read permission is an I/O error, never moved aside", "
     WARN("skipped: running as root, where permission checks do not apply");
     return;
   }
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   write_bytes(file, "{}");
   fs::permissions(file, fs::perms::none);
   const sched::StateStore store(file);
   const auto expected = "io: cannot read state file " + file.string() + ": Permission denied";
   CHECK(error_of([&] { (void)store.load(sched::CorruptFile::refuse); }) == expected);
   CHECK(error_of([&] { (void)store.load(sched::CorruptFile::move_aside); }) == expected);
-  CHECK(names_in(dir.path) == std::set<std::string>{"state.json"});
+  CHECK(names_in(dir.path()) == std::set<std::string>{"state.json"});
 }
 
 TEST_CASE("a file of a newer major version is refused with both policies and left untouched",
           "[state][store][version]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   const std::string bytes = R"({"version": "2.0", "jobs": {"new": "layout"}})";
   write_bytes(file, bytes);
   Warnings warnings;
@@ -310,13 +274,13 @@ TEST_CASE("a file of a newer major version is refused with both policies and lef
   CHECK(error_of([&] { (void)store.load(sched::CorruptFile::move_aside); }) == expected);
   CHECK(error_of([&] { store.update([](sched::StateDocument&) { return true; }); }) == expected);
   CHECK(read_bytes(file) == bytes);
-  CHECK(names_in(dir.path) == std::set<std::string>{"state.json", "state.json.lock"});
+  CHECK(names_in(dir.path()) == std::set<std::string>{"state.json", "state.json.lock"});
   CHECK(warnings.lines.empty());
 }
 
 TEST_CASE("update writes only when the change says so", "[state][store]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   sched::StateStore store(file);
   CHECK_FALSE(store.update([](sched::StateDocument&) { return false; }));
   CHECK_FALSE(fs::exists(file));
@@ -345,8 +309,8 @@ TEST_CASE("update writes only when the change says so", "[state][store]") {
 }
 
 TEST_CASE("update waits lock_wait for a held lock, then fails with state_busy", "[state][store][lock]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   // flock locks belong to open file descriptions: this one conflicts with the store's own open().
   const int holder = ::open((file.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   REQUIRE(holder >= 0);
@@ -378,8 +342,8 @@ TEST_CASE("update waits lock_wait for a held lock, then fails with state_busy", 
 }
 
 TEST_CASE("a 100 MB file is refused without being parsed, and left as it is", "[state][store][corrupt]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   write_bytes(file, "{");
   fs::resize_file(file, std::uintmax_t{100} << 20);  // sparse: no disk space used
   CHECK(error_of([&] { (void)sched::StateStore(file).load(sched::CorruptFile::refuse); }) ==
@@ -389,8 +353,8 @@ TEST_CASE("a 100 MB file is refused without being parsed, and left as it is", "[
 }
 
 TEST_CASE("update writes nothing when the change throws", "[state][store]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   sched::StateStore store(file);
   store.write(one_job("a"), at(8, 0));
   const std::string bytes = read_bytes(file);
@@ -404,8 +368,8 @@ TEST_CASE("update writes nothing when the change throws", "[state][store]") {
 }
 
 TEST_CASE("updates from several threads are serialised by the lock", "[state][store][lock]") {
-  TempFolder dir;
-  const fs::path file = dir.path / "state.json";
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
   sched::StateStore(file).write(one_job("counter"), at(8, 0));
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -1,9 +1,11 @@
 #pragma once
 // A fresh folder under the system's temporary folder, removed with its
-// contents when the object goes away.
+// contents when the object goes away (even if a test took away its
+// permissions).
 
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 namespace sched::test {
@@ -17,6 +19,8 @@ class TempDir {
   }
   ~TempDir() {
     std::error_code ignored;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add,
+                                 ignored);
     std::filesystem::remove_all(path_, ignored);
   }
   TempDir(const TempDir&) = delete;
