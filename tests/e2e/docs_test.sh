@@ -81,6 +81,9 @@ if [[ -z $options || -z $commands ]]; then
   fail "found no options or no subcommands in sched --help and sched next --help"
 fi
 
+# words TEXT: the lines of TEXT on one line, for messages.
+words() { tr '\n' ' ' <<<"$1" | sed 's/ *$//'; }
+
 # has FILE REGEX: an extended regex matches a line of FILE.
 has() { grep -qE -- "$2" "$1"; }
 edge='([^A-Za-z0-9-]|$)'
@@ -118,9 +121,9 @@ codes=$(sed -nE 's/^[[:space:]]*kExit[A-Za-z]+[[:space:]]*=[[:space:]]*([0-9]+).
 documented=$(sed -n '/^\.SH "EXIT STATUS"/,/^\.SH /p' "$man" | sed -nE 's/^\.B ([0-9]+)$/\1/p' |
   LC_ALL=C sort -u)
 if [[ -n $codes && $codes == "$documented" ]]; then
-  pass "EXIT STATUS lists the exit codes of cli/exit_codes.h: $(echo $codes)"
+  pass "EXIT STATUS lists the exit codes of cli/exit_codes.h: $(words "$codes")"
 else
-  fail "EXIT STATUS lists [$(echo $documented)], cli/exit_codes.h has [$(echo $codes)]"
+  fail "EXIT STATUS lists [$(words "$documented")], cli/exit_codes.h has [$(words "$codes")]"
 fi
 
 # --- the man page's examples print what the page shows ------------------------
@@ -203,9 +206,9 @@ expect_bash() {
   shift
   got=$(complete_bash "$@" 2>&1)
   if [[ $got == "$want" ]]; then
-    pass "bash: '$*<TAB>' offers $(echo $want)"
+    pass "bash: '$*<TAB>' offers $(words "$want")"
   else
-    fail "bash: '$*<TAB>' offers [$(echo $got)], wanted [$(echo $want)]"
+    fail "bash: '$*<TAB>' offers [$(words "$got")], wanted [$(words "$want")]"
   fi
 }
 expect_bash "next" sched ne
@@ -220,12 +223,12 @@ expect_bash "daily" sched next -s @ da # "@" is in COMP_WORDBREAKS
 top_offered=$(complete_bash sched --)
 next_offered=$(complete_bash sched next --)
 missing=()
-for option in $(grep -E '^[[:space:]]+-' "$tmp/help" | grep -oE -- '--[a-z][a-z0-9-]*'); do
+while read -r option; do
   grep -qx -- "$option" <<<"$top_offered" || missing+=("sched $option")
-done
-for option in $(grep -E '^[[:space:]]+-' "$tmp/next-help" | grep -oE -- '--[a-z][a-z0-9-]*'); do
+done < <(grep -E '^[[:space:]]+-' "$tmp/help" | grep -oE -- '--[a-z][a-z0-9-]*')
+while read -r option; do
   grep -qx -- "$option" <<<"$next_offered" || missing+=("sched next $option")
-done
+done < <(grep -E '^[[:space:]]+-' "$tmp/next-help" | grep -oE -- '--[a-z][a-z0-9-]*')
 if ((${#missing[@]} == 0)); then
   pass "bash: completing -- offers every long option of sched and sched next"
 else
