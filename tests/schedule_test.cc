@@ -2,6 +2,7 @@
 // are "never" rather than a search without end.
 
 #include <chrono>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -55,4 +56,49 @@ TEST_CASE("rare fires under day_match all are found decades away", "[schedule]")
   const auto leap_monday = schedule("0 0 29 2 1", "America/New_York", sched::DayMatch::all);
   CHECK(leap_monday.next(at(2016, 3, 1)) == at(2044, 2, 29, 5));
   CHECK(leap_monday.prev(at(2044, 2, 29)) == at(2016, 2, 29, 5));
+}
+
+TEST_CASE("after the last listed transition, the zone's POSIX rule keeps DST going", "[schedule][zone]") {
+  // Rows from `zdump -v ZONE`, which applies the same rule: New York's file
+  // lists transitions up to 2037-11-01T06:00Z, Lord Howe's up to
+  // 2037-10-03T15:30Z.
+  struct Row {
+    const char* zone;
+    const char* expression;
+    sched::Instant after;
+    std::vector<sched::Instant> fires;
+  };
+  const Row rows[] = {
+      // Across the last listed transition itself (fall back at 06:00Z).
+      {"America/New_York", "0 * * * *", at(2037, 11, 1, 4, 30),
+       {at(2037, 11, 1, 5), at(2037, 11, 1, 6), at(2037, 11, 1, 7)}},
+      // The first spring-forward only the rule knows: 02:30 runs at 03:00 EDT.
+      {"America/New_York", "30 2 * * *", at(2038, 3, 13),
+       {at(2038, 3, 13, 7, 30), at(2038, 3, 14, 7), at(2038, 3, 15, 6, 30)}},
+      {"America/New_York", "0 0 * * *", at(2050, 7, 1), {at(2050, 7, 1, 4)}},
+      {"America/New_York", "0 * * * *", at(2040, 11, 4, 4, 30),
+       {at(2040, 11, 4, 5), at(2040, 11, 4, 6), at(2040, 11, 4, 7)}},
+      // Lord Howe falls back 30 minutes at 2045-04-01T15:00Z (02:00 -> 01:30).
+      {"Australia/Lord_Howe", "*/20 * * * *", at(2045, 4, 1, 14, 10),
+       {at(2045, 4, 1, 14, 20), at(2045, 4, 1, 14, 40), at(2045, 4, 1, 15, 10), at(2045, 4, 1, 15, 30)}},
+      // ... and springs forward at 2038-10-02T15:30Z (02:00 -> 02:30).
+      {"Australia/Lord_Howe", "0 2 * * *", at(2038, 10, 2), {at(2038, 10, 2, 15, 30), at(2038, 10, 3, 15)}},
+      {"Europe/Berlin", "*/30 * * * *", at(2060, 3, 28, 0, 15),
+       {at(2060, 3, 28, 0, 30), at(2060, 3, 28, 1), at(2060, 3, 28, 1, 30)}},
+  };
+  for (const Row& row : rows) {
+    INFO(row.zone << " \"" << row.expression << "\" after " << date::format("%FT%TZ", row.after));
+    const auto s = schedule(row.expression, row.zone);
+    std::vector<sched::Instant> fires;
+    sched::Instant t = row.after;
+    for (std::size_t i = 0; i < row.fires.size(); ++i) {
+      const auto fire = s.next(t);
+      REQUIRE(fire);
+      fires.push_back(*fire);
+      t = *fire;
+    }
+    CHECK(fires == row.fires);
+    // prev() walks the same fires back.
+    for (std::size_t i = row.fires.size() - 1; i > 0; --i) CHECK(s.prev(row.fires[i]) == row.fires[i - 1]);
+  }
 }

@@ -62,6 +62,12 @@ TEST_CASE("parse_time reads wall times in the zone", "[time]") {
   CHECK(rejection_of("2024-03-10 02:30", ny) ==
         "invalid time \"2024-03-10 02:30\": it does not exist in America/New_York (the clocks skip it for "
         "daylight saving time)");
+  // Past the last transition the tz file lists, its POSIX rule decides.
+  CHECK(sched::parse_time("2050-07-01 00:00", ny) == utc(2050, 7, 1, 4, 0, 0));
+  CHECK(sched::parse_time("2040-11-04 01:30", ny) == utc(2040, 11, 4, 5, 30, 0));
+  CHECK(rejection_of("2040-03-11 02:30", ny) ==
+        "invalid time \"2040-03-11 02:30\": it does not exist in America/New_York (the clocks skip it for "
+        "daylight saving time)");
   CHECK(rejection_of("yesterday", ny) ==
         "invalid time \"yesterday\": expected RFC 3339 such as 2024-03-10T06:30:00Z or "
         "2024-03-10T01:30:00-05:00, or a wall time such as \"2024-03-10 01:30\" read in America/New_York");
@@ -73,6 +79,8 @@ TEST_CASE("format_local shows wall time, offset and abbreviation", "[time]") {
   using date::floor;
   CHECK(sched::format_local(floor<std::chrono::seconds>(utc(2024, 3, 10, 7, 0, 0)), ny) ==
         "Sun 2024-03-10 03:00:00 -04:00 EDT");
+  CHECK(sched::format_local(floor<std::chrono::seconds>(utc(2050, 7, 1, 4, 0, 0)), ny) ==
+        "Fri 2050-07-01 00:00:00 -04:00 EDT");
   CHECK(sched::format_local(floor<std::chrono::seconds>(utc(2024, 1, 15, 8, 0, 0)), sched::Zone::utc()) ==
         "Mon 2024-01-15 08:00:00 +00:00 UTC");
   CHECK(sched::format_local(floor<std::chrono::seconds>(utc(2024, 1, 15, 0, 0, 0)), lord_howe) ==

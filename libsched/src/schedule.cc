@@ -91,11 +91,10 @@ std::optional<Instant> Schedule::next(Instant after) const {
     if (!found) return std::nullopt;
     return to_instant(*found, *offset);
   }
-  const date::time_zone& tz = zone_.tz();
   const bool second_occurrence = fires_on_second_occurrence();
   for (Instant t = after + seconds{1}; t < horizon;) {
-    const date::sys_info seg = tz.get_info(t);
-    const date::sys_info before = previous_segment(tz, seg);
+    const date::sys_info seg = zone_.info(t);
+    const date::sys_info before = previous_segment(zone_, seg);
     if (t == seg.begin && before.offset < seg.offset && options_.dst_gap == DstGap::run_after) {
       const LocalTime gap_first = to_local(seg.begin, before.offset);
       const LocalTime gap_last = to_local(seg.begin, seg.offset) - seconds{1};
@@ -124,11 +123,10 @@ std::optional<Instant> Schedule::prev(Instant before) const {
     if (!found) return std::nullopt;
     return to_instant(*found, *offset);
   }
-  const date::time_zone& tz = zone_.tz();
   const bool second_occurrence = fires_on_second_occurrence();
   for (Instant t = before - seconds{1}; t >= horizon;) {
-    const date::sys_info seg = tz.get_info(t);
-    const date::sys_info earlier = previous_segment(tz, seg);
+    const date::sys_info seg = zone_.info(t);
+    const date::sys_info earlier = previous_segment(zone_, seg);
     const Instant seg_begin = std::max(seg.begin, horizon);
     if (seg_begin > t) return std::nullopt;  // never loop on a malformed segment
     LocalTime lowest = to_local(seg_begin, seg.offset);

@@ -40,12 +40,11 @@ std::uint64_t Schedule::count(Instant after, Instant until) const {
   if (const auto offset = zone_.fixed_offset()) {
     return expr_.count_local(to_local(first, *offset), to_local(last, *offset), match);
   }
-  const date::time_zone& tz = zone_.tz();
   const bool second_occurrence = fires_on_second_occurrence();
   std::uint64_t total = 0;
   for (Instant t = first; t <= last;) {
-    const date::sys_info seg = tz.get_info(t);
-    const date::sys_info before = previous_segment(tz, seg);
+    const date::sys_info seg = zone_.info(t);
+    const date::sys_info before = previous_segment(zone_, seg);
     if (seg.end <= t) break;  // never loop on a malformed segment, as next() does
     LocalTime from = to_local(t, seg.offset);
     if (t == seg.begin && before.offset < seg.offset && options_.dst_gap == DstGap::run_after) {

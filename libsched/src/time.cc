@@ -106,7 +106,7 @@ std::optional<WrittenTime> read_time(std::string_view s, bool require_offset) {
 std::string format_rfc3339(InstantMs t) { return date::format("%FT%TZ", t); }
 
 std::string format_local(Instant t, const Zone& zone) {
-  const date::sys_info info = zone.tz().get_info(t);
+  const date::sys_info info = zone.info(t);
   const auto local = date::local_seconds{t.time_since_epoch() + info.offset};
   const auto offset_minutes = static_cast<int>(std::chrono::duration_cast<minutes>(info.offset).count());
   const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
@@ -133,7 +133,7 @@ InstantMs parse_time(std::string_view text, const Zone& zone) {
   }
   if (written->offset) return InstantMs{written->local.time_since_epoch() - *written->offset};
   const auto whole = date::floor<seconds>(written->local);
-  const date::local_info info = zone.tz().get_info(whole);
+  const date::local_info info = zone.info(whole);
   if (info.result == date::local_info::nonexistent) {
     throw Error(ErrorCode::invalid_time, "invalid time \"" + std::string(text) + "\": it does not exist in " +
                                              zone.name() + " (the clocks skip it for daylight saving time)");

@@ -1,8 +1,15 @@
 #include "sched/zone.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
 #include <string>
+#include <vector>
 
+#include "posix_rule.h"
 #include "sched/error.h"
 
 namespace sched {
@@ -27,10 +34,79 @@ std::string zone_name_from_tz_variable(std::string value) {
   return value;
 }
 
+// The POSIX rule on the last line of the zone's TZif file (version 2 and
+// later end with "\n<rule>\n"), or empty.
+std::string tzif_footer(const std::string& name) {
+  std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() < 6 || bytes.compare(0, 4, "TZif") != 0 || bytes[4] < '2' || bytes.back() != '\n') return {};
+  const auto start = bytes.rfind('\n', bytes.size() - 2);
+  if (start == std::string::npos) return {};
+  return bytes.substr(start + 1, bytes.size() - start - 2);
+}
+
+// Each zone's rule, read once per process: zones are located for every job.
+std::shared_ptr<const PosixRule> rule_for(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const PosixRule>> rules;
+  std::lock_guard lock(mutex);
+  const auto found = rules.find(name);
+  if (found != rules.end()) return found->second;
+  std::shared_ptr<const PosixRule> rule;
+  if (auto parsed = PosixRule::parse(tzif_footer(name))) rule = std::make_shared<const PosixRule>(std::move(*parsed));
+  rules.emplace(name, rule);
+  return rule;
+}
+
+using std::chrono::hours;
+using std::chrono::seconds;
+
+// Wall times and instants of one moment differ by less than this.
+constexpr hours kMaxOffset{26};
+
 }  // namespace
 
 Zone::Zone(const date::time_zone* tz)
-    : tz_(tz), name_(std::string(tz->name())), fixed_offset_(probe_fixed_offset(*tz)) {}
+    : tz_(tz), name_(std::string(tz->name())), fixed_offset_(probe_fixed_offset(*tz)) {
+  if (fixed_offset_) return;
+  const date::sys_info last = tz->get_info(date::sys_seconds{date::sys_days{date::year{9000} / 1 / 1}});
+  rule_ = rule_for(name_);
+  if (rule_) rule_from_ = last.begin;
+}
+
+date::sys_info Zone::info(date::sys_seconds t) const {
+  if (!rule_ || t < rule_from_) return tz_->get_info(t);
+  date::sys_info info = rule_->info(t);
+  info.begin = std::max(info.begin, rule_from_);
+  return info;
+}
+
+date::local_info Zone::info(date::local_seconds t) const {
+  const date::sys_seconds as_sys{t.time_since_epoch()};
+  if (!rule_ || as_sys + kMaxOffset < rule_from_) return tz_->get_info(t);
+  // Walk the segments that may hold an instant with this wall time.
+  date::local_info result{};
+  std::vector<date::sys_info> holding;
+  date::sys_info previous = info(as_sys - kMaxOffset);
+  date::sys_info segment = previous;
+  for (int i = 0; i < 8 && segment.begin <= as_sys + kMaxOffset; ++i) {
+    const date::sys_seconds at = as_sys - segment.offset;
+    if (segment.begin <= at && at < segment.end) holding.push_back(segment);
+    if (holding.empty() && i > 0 && previous.end + previous.offset <= as_sys && as_sys < segment.begin + segment.offset) {
+      result.result = date::local_info::nonexistent;
+      result.first = previous;
+      result.second = segment;
+    }
+    previous = segment;
+    segment = info(segment.end);
+  }
+  if (holding.size() == 1) {
+    result = {date::local_info::unique, holding[0], {}};
+  } else if (holding.size() >= 2) {
+    result = {date::local_info::ambiguous, holding[0], holding[1]};
+  }
+  return result;
+}
 
 Zone Zone::locate(std::string_view name) {
   if (name.empty()) {

@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include "sched/time.h"
+#include "sched/zone.h"
 
 namespace sched::zone_segments {
 
@@ -17,9 +18,9 @@ inline Instant to_instant(LocalTime t, std::chrono::seconds offset) { return Ins
 inline const Instant kEarliestTransition{date::sys_days{date::year{1800} / 1 / 1}};
 
 // The segment before `seg`, or `seg` itself when there is none.
-inline date::sys_info previous_segment(const date::time_zone& tz, const date::sys_info& seg) {
+inline date::sys_info previous_segment(const Zone& zone, const date::sys_info& seg) {
   if (seg.begin <= kEarliestTransition) return seg;
-  return tz.get_info(seg.begin - std::chrono::seconds{1});
+  return zone.info(seg.begin - std::chrono::seconds{1});
 }
 
 }  // namespace sched::zone_segments

@@ -2,6 +2,7 @@
 // A time zone is a value: a name and the tz database entry behind it. Nothing
 // in libsched reads or sets the process's TZ except Zone::system().
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,8 @@
 #include <date/tz.h>
 
 namespace sched {
+
+class PosixRule;
 
 class Zone {
  public:
@@ -24,6 +27,15 @@ class Zone {
   const std::string& name() const noexcept { return name_; }
   const date::time_zone& tz() const noexcept { return *tz_; }
 
+  // The segment of constant offset that holds `t`: the tz database's, and
+  // past the last transition its file lists (2037 in Debian's), the zone's
+  // POSIX rule from the end of that file, so that DST goes on after 2037.
+  date::sys_info info(date::sys_seconds t) const;
+
+  // Whether the wall time `t` exists once, twice (a fall-back repeat) or not
+  // at all (a spring-forward gap), with the segments involved.
+  date::local_info info(date::local_seconds t) const;
+
   // The offset of a zone that never changes it (UTC, Etc/GMT+5), else empty.
   // Lets the engine skip tz lookups for fixed zones.
   std::optional<std::chrono::seconds> fixed_offset() const noexcept { return fixed_offset_; }
@@ -36,6 +48,8 @@ class Zone {
   const date::time_zone* tz_;
   std::string name_;
   std::optional<std::chrono::seconds> fixed_offset_;
+  std::shared_ptr<const PosixRule> rule_;  // empty when the listed transitions suffice
+  date::sys_seconds rule_from_{};          // the start of the last listed segment
 };
 
 }  // namespace sched
