@@ -16,6 +16,7 @@ const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::job_not_found: return "job_not_found";
     case ErrorCode::job_exists: return "job_exists";
     case ErrorCode::invalid_job: return "invalid_job";
+    case ErrorCode::invalid_config: return "invalid_config";
   }
   return "unknown";
 }

@@ -15,6 +15,8 @@ ls "$tmp/prefix"/lib*/libsched.* >/dev/null || { echo "FAIL: libsched was not in
 cmake -S "$source/tests/install/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/consumer" >/dev/null
 got=$("$tmp/consumer/consumer")
-[ "$got" = "2024-01-15T07:00:00.000Z" ] || { echo "FAIL: consumer printed $got"; exit 1; }
+want="2024-01-15T07:00:00.000Z
+/nonexistent/sched.toml: no such file"
+[ "$got" = "$want" ] || { echo "FAIL: consumer printed $got"; exit 1; }
 "$tmp/prefix/bin/sched" --version >/dev/null
 echo "1 passed, 0 failed"

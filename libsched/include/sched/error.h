@@ -21,6 +21,7 @@ enum class ErrorCode {
   job_not_found,     // no job has that name
   job_exists,        // a job already has that name
   invalid_job,       // a job definition that breaks a rule (name, limits)
+  invalid_config,    // a config file with syntax errors, unknown keys, wrong types or bad values
 };
 
 // Returns a stable lower-case name for `code`, e.g. "invalid_schedule".
