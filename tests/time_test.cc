@@ -33,6 +33,10 @@ std::string rejection_of(const char* text, const sched::Zone& zone) {
 TEST_CASE("format_rfc3339 writes UTC with milliseconds", "[time]") {
   CHECK(sched::format_rfc3339(utc(2024, 1, 15, 8, 0, 0)) == "2024-01-15T08:00:00.000Z");
   CHECK(sched::format_rfc3339(utc(1999, 12, 31, 23, 59, 59, 999)) == "1999-12-31T23:59:59.999Z");
+  CHECK(sched::format_rfc3339(utc(812, 3, 4, 5, 6, 7, 8)) == "0812-03-04T05:06:07.008Z");
+  CHECK(sched::format_rfc3339(utc(9999, 12, 31, 23, 59, 59, 0)) == "9999-12-31T23:59:59.000Z");
+  // Past year 9999 the text still names the instant (date::format's form).
+  CHECK(sched::format_rfc3339(utc(10000, 1, 1, 0, 0, 0, 0)) == "10000-01-01T00:00:00.000Z");
 }
 
 TEST_CASE("parse_rfc3339 reads Z and offsets, and nothing else", "[time]") {

@@ -20,7 +20,6 @@ constexpr milliseconds kJumpTolerance{2000};
 // The loop wakes at least this often even with nothing due.
 constexpr std::chrono::hours kIdleWake{1};
 
-Instant whole_seconds(InstantMs t) { return date::floor<seconds>(t); }
 
 std::string describe(Instant t) { return format_rfc3339(t); }
 

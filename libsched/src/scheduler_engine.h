@@ -29,6 +29,9 @@
 
 namespace sched {
 
+// Fires are whole seconds; the clock has milliseconds.
+inline Instant whole_seconds(InstantMs t) { return date::floor<std::chrono::seconds>(t); }
+
 class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
  public:
   SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBackend> backend);

@@ -9,12 +9,6 @@
 
 namespace sched {
 
-using std::chrono::seconds;
-
-namespace {
-Instant whole_seconds(InstantMs t) { return date::floor<seconds>(t); }
-}  // namespace
-
 SchedulerEngine::Entry& SchedulerEngine::entry_locked(const std::string& name) const {
   const auto it = jobs_.find(name);
   if (it == jobs_.end()) throw Error(ErrorCode::job_not_found, "no job named " + name);

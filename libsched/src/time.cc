@@ -1,6 +1,7 @@
 #include "sched/time.h"
 
 #include <cstdio>
+#include <iterator>
 #include <string>
 
 #include <date/tz.h>
@@ -103,7 +104,29 @@ std::optional<WrittenTime> read_time(std::string_view s, bool require_offset) {
 
 }  // namespace
 
-std::string format_rfc3339(InstantMs t) { return date::format("%FT%TZ", t); }
+// Written by hand for the years 0000-9999: date::format costs about 3 µs a
+// call, and a state of 10,000 jobs carries 70,000 instants.
+std::string format_rfc3339(InstantMs t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const auto y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) return date::format("%FT%TZ", t);
+  const auto ms = static_cast<unsigned>((t - day).count());
+  const unsigned parts[] = {static_cast<unsigned>(y),
+                            static_cast<unsigned>(ymd.month()),
+                            static_cast<unsigned>(ymd.day()),
+                            ms / 3600000,
+                            ms / 60000 % 60,
+                            ms / 1000 % 60,
+                            ms % 1000};
+  std::string text = "0000-00-00T00:00:00.000Z";
+  const int ends[] = {4, 7, 10, 13, 16, 19, 23};  // one past each part's last digit
+  for (std::size_t p = 0; p < std::size(parts); ++p) {
+    unsigned v = parts[p];
+    for (int i = ends[p] - 1; v != 0; --i, v /= 10) text[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+  }
+  return text;
+}
 
 std::string format_local(Instant t, const Zone& zone) {
   const date::sys_info info = zone.info(t);
