@@ -291,3 +291,15 @@ TEST_CASE("shutdown waits for a running task, then stops firing", "[scheduler]")
   CHECK(state->last_status == "ok");
   CHECK(state->run_count == 1);
 }
+
+TEST_CASE("set_catch_up(false) skips every missed fire and is kept in the state", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("hourly", "0 * * * *"));
+  f.scheduler.set_catch_up("hourly", false);
+  CHECK_FALSE(f.scheduler.get_job_state("hourly")->catch_up);
+  f.clock.set(utc(2024, 1, 15, 12, 30, 0));  // 09:00-12:00 missed
+  REQUIRE(f.scheduler.wait_idle());
+  CHECK(f.recorder.run_ids().empty());
+  CHECK(f.scheduler.get_job_state("hourly")->skipped_count == 4);
+  CHECK_THROWS_MATCHES(f.scheduler.set_catch_up("nope", true), sched::Error, Catch::Message("no job named nope"));
+}
