@@ -17,6 +17,7 @@ const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::job_exists: return "job_exists";
     case ErrorCode::invalid_job: return "invalid_job";
     case ErrorCode::invalid_config: return "invalid_config";
+    case ErrorCode::job_from_config: return "job_from_config";
   }
   return "unknown";
 }

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -98,6 +101,31 @@ RunnerLock RunnerLock::acquire(const std::filesystem::path& state_file) {
   const ssize_t written = ::pwrite(fd.get(), pid.data(), pid.size(), 0);
   if (written != static_cast<ssize_t>(pid.size())) detail::throw_io("cannot write", path, written < 0 ? errno : EIO);
   return RunnerLock(fd.release());
+}
+
+std::optional<long> RunnerLock::holder(const std::filesystem::path& state_file) {
+  const std::string path = state_file.native() + ".run.lock";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  // Lines read "1: FLOCK  ADVISORY  WRITE 1234 08:01:131090 0 EOF"; the
+  // device is major:minor in hex, the inode in decimal.
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line)) {
+    char kind[16] = {}, mode[16] = {}, access[16] = {};
+    long pid = 0;
+    unsigned major = 0, minor = 0;
+    unsigned long long inode = 0;
+    if (std::sscanf(line.c_str(), "%*[^:]: %15s %15s %15s %ld %x:%x:%llu", kind, mode, access, &pid, &major, &minor,
+                    &inode) != 7) {
+      continue;
+    }
+    if (std::string_view(kind) == "FLOCK" && std::string_view(access) == "WRITE" && inode == st.st_ino &&
+        major == ::major(st.st_dev) && minor == ::minor(st.st_dev)) {
+      return pid;
+    }
+  }
+  return std::nullopt;
 }
 
 RunnerLock::RunnerLock(RunnerLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }

@@ -75,6 +75,7 @@ const JobMember kJobMembers[] = {
     {"lastExitCode", &JobRecord::last_exit_code}, {"lastDurationMs", &JobRecord::last_duration},
     {"lastStartedAt", &JobRecord::last_started_at}, {"lastFinishedAt", &JobRecord::last_finished_at},
     {"lastError", &JobRecord::last_error}, {"skippedCount", &JobRecord::skipped_count},
+    {"triggerRequestedAt", &JobRecord::trigger_requested_at},
 };
 // clang-format on
 constexpr std::size_t kJobMemberCount = std::size(kJobMembers);

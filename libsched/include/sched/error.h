@@ -22,6 +22,7 @@ enum class ErrorCode {
   job_exists,        // a job already has that name
   invalid_job,       // a job definition that breaks a rule (name, limits)
   invalid_config,    // a config file with syntax errors, unknown keys, wrong types or bad values
+  job_from_config,   // the job is defined in the config file; change it there
 };
 
 // Returns a stable lower-case name for `code`, e.g. "invalid_schedule".

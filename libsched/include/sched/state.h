@@ -68,6 +68,10 @@ struct JobRecord {
   std::optional<std::string> last_error;      // "lastError": a library task's exception text
   std::uint64_t skipped_count = 0;            // "skippedCount": fires deliberately not run, all reasons
 
+  // A manual run asked for by `sched trigger` while a runner holds the file;
+  // the runner starts it and clears the request in the same write.
+  std::optional<InstantMs> trigger_requested_at;  // "triggerRequestedAt"
+
   UnknownFields unknown;
 
   friend bool operator==(const JobRecord&, const JobRecord&) = default;
@@ -146,6 +150,11 @@ class RunnerLock {
   // RunnerLock in this process) holds it:
   //   another scheduler (pid 1234) is using /path/state.json
   static RunnerLock acquire(const std::filesystem::path& state_file);
+
+  // The pid of the process that holds the lock of `state_file` now, or empty
+  // when none does. Takes no lock (it reads /proc/locks), so asking never
+  // keeps a scheduler from starting.
+  static std::optional<long> holder(const std::filesystem::path& state_file);
 
   RunnerLock(RunnerLock&& other) noexcept;
   RunnerLock& operator=(RunnerLock&& other) noexcept;

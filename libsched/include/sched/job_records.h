@@ -1,0 +1,55 @@
+#pragma once
+// Jobs of the `sched` command as the state file keeps them: the record of a
+// new job, the schedule and catch-up policy a record describes, and the
+// merge of the config file's jobs into a state document.
+//
+// A record's fields fall in two groups. Its definition (schedule, zone,
+// options, policy, command, workdir, env, source) is written by whoever
+// defines the job: `sched add`, the config merge, the library's schedule().
+// Its bookkeeping (run count, watermark, last run and result, skipped count,
+// next run) is written only by the scheduler that runs it.
+//
+// Thread safety: free functions without shared state.
+
+#include <string>
+#include <vector>
+
+#include "sched/catchup.h"
+#include "sched/config.h"
+#include "sched/schedule.h"
+#include "sched/state.h"
+#include "sched/time.h"
+
+namespace sched {
+
+// The zone a record's schedule runs in: its own, or `default_zone` when it
+// names none. Throws Error(unknown_zone).
+Zone record_zone(const JobRecord& record, const Zone& default_zone);
+
+// The schedule a record describes. Throws Error(invalid_schedule |
+// unknown_zone | invalid_argument) for a record that does not describe one.
+Schedule record_schedule(const JobRecord& record, const Zone& default_zone);
+
+CatchupPolicy record_policy(const JobRecord& record);
+
+// The definition fields of a job, taken from `def` with the defaults of
+// `settings`, written over `record` (its bookkeeping stays).
+void set_definition(JobRecord& record, const JobDefinition& def, const SchedulerSettings& settings);
+
+// A new job's record: its definition, enabled as `def` says, source `source`
+// ("cli" or "config"), and the watermark `now` (fires before it are not owed).
+JobRecord new_record(const JobDefinition& def, const SchedulerSettings& settings, const std::string& source,
+                     InstantMs now);
+
+// Whether two records define the same job (bookkeeping ignored).
+bool same_definition(const JobRecord& a, const JobRecord& b);
+
+// Makes `doc` hold the config's jobs: a job new to the state is added (its
+// watermark `now`); a config job already there gets the file's definition
+// and keeps its bookkeeping and its pause, except that `enabled = false` in
+// the file always pauses it; a job added with `sched add` under the same
+// name becomes a config job; a config job no longer in the file is removed.
+// Returns one line per change, for the log (empty: nothing changed).
+std::vector<std::string> merge_config_jobs(StateDocument& doc, const Config& config, InstantMs now);
+
+}  // namespace sched
