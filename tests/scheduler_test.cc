@@ -140,7 +140,7 @@ TEST_CASE("a task's exception reaches on_error and the scheduler goes on", "[sch
   CHECK(errors == std::vector<std::string>{"flaky@2024-01-15T08:01:00.000Z: disk full"});
   CHECK(f.scheduler.get_job_state("flaky")->last_status == "ok");
   CHECK(std::count(f.recorder.log.begin(), f.recorder.log.end(),
-                   "error: job flaky: the run for 2024-01-15T08:01:00.000Z failed: disk full") == 1);
+                   "error: job flaky: the schedule run for 2024-01-15T08:01:00.000Z failed after 0 ms: disk full") == 1);
 }
 
 TEST_CASE("protect skips and counts a fire that finds the last run going", "[scheduler]") {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sched/error.h"
+#include "sched/job_records.h"
 
 namespace sched {
 namespace {
@@ -83,24 +84,17 @@ void SchedulerEngine::schedule(JobConfig job) {
   if (!job.task) throw Error(ErrorCode::invalid_job, "job " + job.name + ": no task to run");
   const int max_missed = job.max_missed_runs.value_or(config_.default_max_missed_runs);
   if (max_missed < 0) throw Error(ErrorCode::invalid_job, "job " + job.name + ": max_missed_runs must be 0 or more");
-  const Zone zone = job.timezone ? Zone::locate(*job.timezone) : default_zone_;
-  auto entry = std::make_shared<Entry>(Entry{
-      job, Schedule(CronExpr::parse(job.schedule), zone, job.options),
-      CatchupPolicy{job.catch_up.value_or(config_.default_catch_up), max_missed, job.catch_up_window}, {}, {}, {}, {},
-      0, nullptr});
 
   std::unique_lock lock(mutex_);
   if (!initialized_ || stopping_) throw Error(ErrorCode::invalid_argument, "schedule() needs an initialized scheduler");
   if (jobs_.count(job.name) != 0) throw Error(ErrorCode::job_exists, "a job named " + job.name + " is already scheduled");
 
-  const Instant now = whole_seconds(clock_.now());
   const auto stored = stored_.find(job.name);
-  JobRecord& record = entry->record;
-  if (stored != stored_.end()) record = stored->second;
+  JobRecord record = stored != stored_.end() ? stored->second : JobRecord{};
   record.name = job.name;
   record.schedule = job.schedule;
   record.timezone = job.timezone.value_or("");
-  record.catch_up = entry->policy.catch_up;
+  record.catch_up = job.catch_up.value_or(config_.default_catch_up);
   record.max_missed_runs = max_missed;
   record.catch_up_window = job.catch_up_window;
   record.protect = job.protect;
@@ -110,28 +104,72 @@ void SchedulerEngine::schedule(JobConfig job) {
   // A pause survives restarts: a stored paused job stays paused.
   record.enabled = job.enabled && (stored == stored_.end() || stored->second.enabled);
 
-  if (!record.watermark) record.watermark = InstantMs{now};
-  if (*record.watermark > InstantMs{now} + std::chrono::hours{24}) {
-    log(LogLevel::warning, "job " + job.name + ": its watermark " + format_rfc3339(*record.watermark) + " is " +
-                               describe(std::chrono::duration_cast<milliseconds>(*record.watermark - now)) +
-                               " in the future (was the clock reset?); it is moved to now");
-    record.watermark = InstantMs{now};
-  }
-  const Instant watermark = whole_seconds(*record.watermark);
-  entry->horizon = std::max(now, watermark);
-  if (record.enabled && watermark < now) {
-    apply_plan(*entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
-  } else if (!record.enabled) {
-    record.watermark = std::max(*record.watermark, InstantMs{now});
-  }
-  entry->next_fire = record.enabled ? entry->schedule.next(entry->horizon) : std::nullopt;
-  if (entry->next_fire) record.next_run = InstantMs{*entry->next_fire};
-  entry->handle = std::shared_ptr<Job>(new Job(job.name, weak_from_this()));
-
+  RunTask task = [user_task = job.task](const RunContext& context) {
+    user_task(context);
+    return RunOutcome{};
+  };
+  const auto entry = adopt_locked(std::move(record), std::move(task), whole_seconds(clock_.now()));
+  entry->on_error = job.on_error;
   jobs_[job.name] = entry;
   stored_.erase(job.name);
   commit_record(*entry);
   loop_cv_.notify_all();
+}
+
+std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now) {
+  // Throws for a record that describes no valid schedule, before any change.
+  Schedule schedule = record_schedule(record, default_zone_);
+  const CatchupPolicy policy = record_policy(record);
+  if (policy.max_missed_runs < 0) {
+    throw Error(ErrorCode::invalid_job, "job " + record.name + ": max_missed_runs must be 0 or more");
+  }
+  auto entry = std::make_shared<Entry>(
+      Entry{.task = std::move(task), .schedule = std::move(schedule), .policy = policy, .record = std::move(record)});
+  JobRecord& r = entry->record;
+  if (!r.watermark) r.watermark = InstantMs{now};
+  if (*r.watermark > InstantMs{now} + std::chrono::hours{24}) {
+    log(LogLevel::warning, "job " + r.name + ": its watermark " + format_rfc3339(*r.watermark) + " is " +
+                               describe(std::chrono::duration_cast<milliseconds>(*r.watermark - now)) +
+                               " in the future (was the clock reset?); it is moved to now");
+    r.watermark = InstantMs{now};
+  }
+  const Instant watermark = whole_seconds(*r.watermark);
+  entry->horizon = std::max(now, watermark);
+  if (r.enabled && watermark < now) {
+    apply_plan(*entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
+  } else if (!r.enabled) {
+    r.watermark = std::max(*r.watermark, InstantMs{now});
+  }
+  entry->next_fire = r.enabled ? entry->schedule.next(entry->horizon) : std::nullopt;
+  r.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
+  entry->handle = std::shared_ptr<Job>(new Job(r.name, weak_from_this()));
+  return entry;
+}
+
+void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now) {
+  Schedule schedule = record_schedule(record, default_zone_);
+  const CatchupPolicy policy = record_policy(record);
+  entry.task = std::move(task);
+  entry.schedule = std::move(schedule);
+  entry.policy = policy;
+  JobRecord& r = entry.record;
+  r.schedule = record.schedule;
+  r.timezone = record.timezone;
+  r.catch_up = record.catch_up;
+  r.max_missed_runs = record.max_missed_runs;
+  r.catch_up_window = record.catch_up_window;
+  r.protect = record.protect;
+  r.timeout = record.timeout;
+  r.command = record.command;
+  r.workdir = record.workdir;
+  r.env = record.env;
+  r.day_match = record.day_match;
+  r.dst_gap = record.dst_gap;
+  r.dst_repeat = record.dst_repeat;
+  r.source = record.source;
+  entry.horizon = std::max(entry.horizon, now);
+  entry.next_fire = r.enabled ? entry.schedule.next(entry.horizon) : std::nullopt;
+  r.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
 }
 
 void SchedulerEngine::apply_plan(Entry& entry, const CatchupPlan& plan) {
@@ -178,7 +216,7 @@ void SchedulerEngine::process_due(Instant now) {
       }
       if (on_time) {
         // Runs queued behind it (catch-up) are not "going": this one waits its turn.
-        if (entry->config.protect && entry->running > 0) {
+        if (entry->record.protect && entry->running > 0) {
           skip_fire(*entry, *latest, "the previous run is still going");
         } else {
           entry->queue.push_back({*latest, RunTrigger::schedule, 0});
@@ -194,16 +232,17 @@ void SchedulerEngine::process_due(Instant now) {
 void SchedulerEngine::dispatch(InstantMs now) {
   std::vector<StartedRun> started;
   for (auto& [name, entry] : jobs_) {
-    while (!entry->queue.empty() && running_total_ < config_.max_concurrent) {
+    while (!starting_stopped_ && !entry->queue.empty() && running_total_ < config_.max_concurrent) {
       const PendingRun& next = entry->queue.front();
       // A job's runs go one after another, except that a job without
       // protect may overlap an ordinary run with the one before it.
-      const bool may_overlap = !entry->config.protect && next.trigger != RunTrigger::catch_up;
+      const bool may_overlap = !entry->record.protect && next.trigger != RunTrigger::catch_up;
       if (entry->running > 0 && !may_overlap) break;
       JobRecord& record = entry->record;
       record.run_count += 1;
       record.last_run = InstantMs{next.at};
-      record.watermark = std::max(*record.watermark, InstantMs{next.at});
+      // A manual run covers no fire time: it leaves the watermark alone.
+      if (next.trigger != RunTrigger::manual) record.watermark = std::max(*record.watermark, InstantMs{next.at});
       record.last_status = "running";
       record.last_trigger = to_string(next.trigger);
       record.last_started_at = now;
@@ -239,49 +278,61 @@ void SchedulerEngine::worker() {
     if (ready_.empty()) return;  // stopping, and every recorded start has run
     StartedRun run = std::move(ready_.front());
     ready_.pop_front();
-    const auto task = run.entry->config.task;
+    const RunTask task = run.entry->task;
+    const auto on_error = run.entry->on_error;
     lock.unlock();
     const InstantMs started = clock_.now();
+    RunOutcome outcome;
     std::optional<TaskError> error;
     try {
-      task(run.context);
+      outcome = task(run.context);
     } catch (const std::exception& e) {
       error = TaskError{run.context, e.what(), std::current_exception()};
     } catch (...) {
       error = TaskError{run.context, "unknown exception", std::current_exception()};
     }
+    if (error) outcome = RunOutcome{"failed", std::nullopt, error->message};
     // The handler runs before the run counts as ended, so that whoever waits
     // for the run (shutdown, wait_idle) also waits for its error report.
-    if (error && run.entry->config.on_error) {
+    if (error && on_error) {
       try {
-        run.entry->config.on_error(*error);
+        on_error(*error);
       } catch (...) {
         log(LogLevel::error, "job " + run.context.job_name + ": its on_error handler threw; ignored");
       }
     }
     lock.lock();
-    finish(run, started, error);
+    finish(run, started, outcome);
   }
 }
 
-void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const std::optional<TaskError>& error) {
+void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome) {
   Entry& entry = *run.entry;
   entry.running -= 1;
   running_total_ -= 1;
   const InstantMs now = clock_.now();
   JobRecord& record = entry.record;
-  record.last_status = error ? "failed" : "ok";
+  record.last_status = outcome.status;
+  record.last_exit_code = outcome.exit_code;
+  record.last_error = outcome.error;
   record.last_duration = std::chrono::duration_cast<milliseconds>(now - started);
   record.last_finished_at = now;
-  if (error) record.last_error = error->message;
   const auto current = jobs_.find(record.name);
-  if (current != jobs_.end() && current->second == run.entry) commit_record(entry);
-  if (error) {
-    log(LogLevel::error, "job " + record.name + ": the run for " + describe(run.context.scheduled_at) +
-                             " failed: " + error->message);
+  if (current != jobs_.end() && current->second == run.entry) commit_records({&entry}, false);
+  const std::string what = "job " + record.name + ": the " + to_string(run.context.trigger) + " run for " +
+                           describe(run.context.scheduled_at);
+  const std::string exit = outcome.exit_code ? " (exit code " + std::to_string(*outcome.exit_code) + ")" : "";
+  const std::string after = describe(*record.last_duration);
+  if (outcome.status == "ok") {
+    log(LogLevel::info, what + " finished in " + after + exit);
+  } else if (outcome.status == "timeout") {
+    log(LogLevel::error, what + " timed out after " + after + " and was stopped" + exit);
+  } else if (outcome.status == "interrupted") {
+    log(LogLevel::warning, what + " was interrupted after " + after + exit);
+  } else if (outcome.error) {
+    log(LogLevel::error, what + " failed after " + after + exit + ": " + *outcome.error);
   } else {
-    log(LogLevel::info, "job " + record.name + ": the run for " + describe(run.context.scheduled_at) +
-                            " finished in " + describe(*record.last_duration));
+    log(LogLevel::error, what + " failed after " + after + exit);
   }
   loop_cv_.notify_all();
   idle_cv_.notify_all();
@@ -293,22 +344,52 @@ void SchedulerEngine::mark_unsaved(const Entry& entry) {
 
 void SchedulerEngine::flush() {
   if (unsaved_.empty()) return;
-  commit_records(unsaved_);
+  commit_records(unsaved_, false);
   unsaved_.clear();
 }
 
-void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries) {
+namespace {
+
+// The fields only the scheduler that runs a job writes.
+void copy_bookkeeping(const JobRecord& from, JobRecord& to) {
+  to.run_count = from.run_count;
+  to.last_run = from.last_run;
+  to.next_run = from.next_run;
+  to.watermark = to.watermark ? std::max(*to.watermark, *from.watermark) : from.watermark;
+  to.last_status = from.last_status;
+  to.last_trigger = from.last_trigger;
+  to.last_exit_code = from.last_exit_code;
+  to.last_duration = from.last_duration;
+  to.last_started_at = from.last_started_at;
+  to.last_finished_at = from.last_finished_at;
+  to.last_error = from.last_error;
+  to.skipped_count = from.skipped_count;
+}
+
+}  // namespace
+
+void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records) {
   backend_->commit([&](StateDocument& doc) {
     for (const Entry* entry : entries) {
       JobRecord* stored = doc.find(entry->record.name);
       if (stored == nullptr) {
-        doc.jobs.push_back(entry->record);
+        // Bookkeeping of a job someone removed from the file is dropped.
+        if (whole_records) doc.jobs.push_back(entry->record);
         continue;
       }
-      // Members this version does not know stay as the file has them now.
-      UnknownFields unknown = std::move(stored->unknown);
-      *stored = entry->record;
-      stored->unknown = std::move(unknown);
+      if (whole_records) {
+        // Members this version does not know stay as the file has them now.
+        UnknownFields unknown = std::move(stored->unknown);
+        const auto request = stored->trigger_requested_at;
+        *stored = entry->record;
+        stored->unknown = std::move(unknown);
+        stored->trigger_requested_at = request;
+      } else {
+        copy_bookkeeping(entry->record, *stored);
+      }
+      if (stored->trigger_requested_at && stored->trigger_requested_at == entry->trigger_taken) {
+        stored->trigger_requested_at.reset();
+      }
     }
   });
 }
@@ -341,7 +422,8 @@ void SchedulerEngine::loop() {
     last_wall = now;
     last_elapsed = elapsed;
 
-    process_due(whole_seconds(now));
+    // Once starting has stopped, fires are left to the next start's catch-up.
+    if (!starting_stopped_) process_due(whole_seconds(now));
     dispatch(now);
     observed_ = now;
     idle_cv_.notify_all();
@@ -360,6 +442,36 @@ bool SchedulerEngine::idle_locked() const {
   if (observed_ != clock_.now() || running_total_ != 0 || !ready_.empty()) return false;
   return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
 }
+
+bool SchedulerEngine::quiet_locked() const {
+  if (running_total_ != 0 || !ready_.empty()) return false;
+  return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
+}
+
+bool SchedulerEngine::wait_quiet(milliseconds limit) const {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, limit, [&] { return quiet_locked(); });
+}
+
+bool SchedulerEngine::wait_runs_ended(milliseconds limit) const {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, limit, [&] { return running_total_ == 0 && ready_.empty(); });
+}
+
+std::size_t SchedulerEngine::running() const {
+  std::lock_guard lock(mutex_);
+  return running_total_;
+}
+
+void SchedulerEngine::stop_starting() {
+  {
+    std::lock_guard lock(mutex_);
+    starting_stopped_ = true;
+  }
+  loop_cv_.notify_all();
+}
+
+void SchedulerEngine::wake() { loop_cv_.notify_all(); }
 
 bool SchedulerEngine::wait_idle(milliseconds limit) const {
   std::unique_lock lock(mutex_);
@@ -380,7 +492,7 @@ void SchedulerEngine::shutdown() {
   std::unique_lock lock(mutex_);
   std::vector<const Entry*> all;
   for (const auto& [name, entry] : jobs_) all.push_back(entry.get());
-  if (!all.empty()) commit_records(all);
+  if (!all.empty()) commit_records(all, false);
   backend_->close();
   idle_cv_.notify_all();
 }

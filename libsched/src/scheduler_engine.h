@@ -9,12 +9,18 @@
 //    skipped. It moves when a run starts (in the same write that records the
 //    start, before the task runs) and when fires are skipped.
 //  - queued runs of one job start one after another, oldest first.
+//  - the engine writes a job's whole record only when it defines the job
+//    (schedule(), and pause/resume/set_catch_up of the library); every other
+//    write copies only its bookkeeping onto the record as the file has it
+//    now, so that changes other processes made to the file survive, and a
+//    job removed from the file is never written back.
 // All members are guarded by mutex_; state writes happen under it, so the
 // order of writes is the order of decisions.
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +37,16 @@ namespace sched {
 
 // Fires are whole seconds; the clock has milliseconds.
 inline Instant whole_seconds(InstantMs t) { return date::floor<std::chrono::seconds>(t); }
+
+// How a run ended, as its task reports it.
+struct RunOutcome {
+  std::string status = "ok";       // "ok" | "failed" | "timeout" | "interrupted" (JobRecord::last_status)
+  std::optional<int> exit_code;    // shell jobs
+  std::optional<std::string> error;  // one line, for "failed"
+};
+// What runs for a job. Library tasks are wrapped into one; an exception it
+// throws is a failed run reported to on_error.
+using RunTask = std::function<RunOutcome(const RunContext&)>;
 
 class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
  public:
@@ -53,6 +69,26 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool is_running(const std::string& name) const;
   bool wait_idle(std::chrono::milliseconds limit) const;
 
+  // For the sched command's runner, where the state file defines the jobs.
+  //
+  // Makes the scheduled jobs those of `doc` that have a command: adopts new
+  // ones (planning their catch-up from their watermark), drops removed ones
+  // (their running runs end normally), applies changed definitions and
+  // pauses and resumes, and queues the manual runs `sched trigger` asked
+  // for. Unchanged jobs are left alone, so syncing with what the engine
+  // itself wrote changes nothing and writes nothing.
+  void sync(const StateDocument& doc, const std::function<RunTask(const JobRecord&)>& make_task);
+  // Starts no more runs (queued ones stay unstarted, so their fires stay
+  // missed and are caught up at the next start); running ones go on.
+  void stop_starting();
+  // Waits until no run is running, at most `limit`; true if none is.
+  bool wait_runs_ended(std::chrono::milliseconds limit) const;
+  // Waits until nothing is queued or running, at most `limit`.
+  bool wait_quiet(std::chrono::milliseconds limit) const;
+  std::size_t running() const;
+  // Wakes the loop to look at the clock again (the wall clock was set).
+  void wake();
+
  private:
   struct PendingRun {
     Instant at;
@@ -61,15 +97,17 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   };
 
   struct Entry {
-    JobConfig config;
+    RunTask task;
+    std::function<void(const TaskError&)> on_error{};
     Schedule schedule;
     CatchupPolicy policy;
     JobRecord record;  // this process's view of the job's state record
-    Instant horizon;
-    std::optional<Instant> next_fire;
-    std::deque<PendingRun> queue;
+    Instant horizon{};
+    std::optional<Instant> next_fire{};
+    std::deque<PendingRun> queue{};
     int running = 0;
-    std::shared_ptr<Job> handle;
+    std::shared_ptr<Job> handle{};
+    std::optional<InstantMs> trigger_taken{};  // the manual-run request this engine has queued
   };
 
   struct StartedRun {
@@ -77,19 +115,27 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     RunContext context;
   };
 
+  // Creates the entry of a job from its record (definition and bookkeeping),
+  // applies the watermark rules and plans its catch-up.
+  std::shared_ptr<Entry> adopt_locked(JobRecord record, RunTask task, Instant now);
+  void apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now);
+  void pause_locked(Entry& entry);
+  void resume_locked(Entry& entry, InstantMs from);
   void loop();
   void worker();
   void process_due(Instant now);
   void apply_plan(Entry& entry, const CatchupPlan& plan);
   void skip_fire(Entry& entry, Instant at, const char* why);
   void dispatch(InstantMs now);
-  void finish(const StartedRun& run, InstantMs started, const std::optional<TaskError>& error);
-  void commit_records(const std::vector<const Entry*>& entries);
+  void finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome);
+  // Writes the entries: their whole records, or only their bookkeeping.
+  void commit_records(const std::vector<const Entry*>& entries, bool whole_records);
   // Changes of one loop round are collected and written once, by flush().
   void mark_unsaved(const Entry& entry);
   void flush();
-  void commit_record(const Entry& entry) { commit_records({&entry}); }
+  void commit_record(const Entry& entry) { commit_records({&entry}, true); }
   bool idle_locked() const;
+  bool quiet_locked() const;
   Entry& entry_locked(const std::string& name) const;
   void log(LogLevel level, const std::string& message) const;
 
@@ -101,15 +147,17 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   mutable std::mutex mutex_;
   std::condition_variable loop_cv_;          // wakes the loop: new work, a run ended, shutdown
   std::condition_variable work_cv_;          // wakes workers
-  mutable std::condition_variable idle_cv_;  // wakes wait_idle()
+  mutable std::condition_variable idle_cv_;  // wakes wait_idle(), wait_quiet(), wait_runs_ended()
 
   std::map<std::string, std::shared_ptr<Entry>> jobs_;
   std::map<std::string, JobRecord> stored_;  // records loaded at initialize
+  std::map<std::string, std::string> unrunnable_;  // records sync() cannot run, with why (logged once)
   std::deque<StartedRun> ready_;             // started (recorded) runs waiting for a worker
   std::vector<const Entry*> unsaved_;        // changed this round, not yet written
   std::size_t running_total_ = 0;
   bool initialized_ = false;
   bool stopping_ = false;
+  bool starting_stopped_ = false;  // stop_starting() was called
   InstantMs observed_{};  // the clock time the loop last acted on
   std::thread loop_thread_;
   std::vector<std::thread> workers_;

@@ -1,10 +1,13 @@
 // The per-job operations of SchedulerEngine: queries and the changes a
-// caller asks for (catch-up setting, pause, resume, remove). Each change is
-// written to the state before it returns.
+// caller asks for (catch-up setting, pause, resume, remove), each written to
+// the state before it returns; and sync(), which takes the jobs from the
+// state file for the sched command's runner.
 
 #include <algorithm>
+#include <set>
 
 #include "sched/error.h"
+#include "sched/job_records.h"
 #include "scheduler_engine.h"
 
 namespace sched {
@@ -37,16 +40,31 @@ void SchedulerEngine::set_catch_up(const std::string& name, bool catch_up) {
   commit_record(entry);
 }
 
+void SchedulerEngine::pause_locked(Entry& entry) {
+  entry.record.enabled = false;
+  // Queued runs that have not started are given up, and counted.
+  for (const PendingRun& run : entry.queue) {
+    if (run.trigger != RunTrigger::manual) skip_fire(entry, run.at, "the job was paused");
+  }
+  entry.queue.clear();
+  entry.next_fire.reset();
+  entry.record.next_run.reset();
+}
+
+void SchedulerEngine::resume_locked(Entry& entry, InstantMs from) {
+  // Fires missed while paused are not owed: the watermark moves to `from`.
+  entry.record.enabled = true;
+  entry.record.watermark = std::max(entry.record.watermark.value_or(from), from);
+  entry.horizon = std::max(entry.horizon, whole_seconds(from));
+  entry.next_fire = entry.schedule.next(entry.horizon);
+  entry.record.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
+}
+
 void SchedulerEngine::pause(const std::string& name) {
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(name);
   if (!entry.record.enabled) return;
-  entry.record.enabled = false;
-  // Queued runs that have not started are given up, and counted.
-  for (const PendingRun& run : entry.queue) skip_fire(entry, run.at, "the job was paused");
-  entry.queue.clear();
-  entry.next_fire.reset();
-  entry.record.next_run.reset();
+  pause_locked(entry);
   commit_record(entry);
   loop_cv_.notify_all();
 }
@@ -55,13 +73,7 @@ void SchedulerEngine::resume(const std::string& name) {
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(name);
   if (entry.record.enabled) return;
-  // Fires missed while paused are not owed: the watermark moves to now.
-  const Instant now = whole_seconds(clock_.now());
-  entry.record.enabled = true;
-  entry.record.watermark = std::max(*entry.record.watermark, InstantMs{now});
-  entry.horizon = std::max(entry.horizon, now);
-  entry.next_fire = entry.schedule.next(entry.horizon);
-  entry.record.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
+  resume_locked(entry, InstantMs{whole_seconds(clock_.now())});
   commit_record(entry);
   loop_cv_.notify_all();
 }
@@ -73,6 +85,83 @@ void SchedulerEngine::remove(const std::string& name) {
   backend_->commit([&](StateDocument& doc) {
     std::erase_if(doc.jobs, [&](const JobRecord& record) { return record.name == name; });
   });
+  loop_cv_.notify_all();
+  idle_cv_.notify_all();
+}
+
+void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask(const JobRecord&)>& make_task) {
+  std::lock_guard lock(mutex_);
+  if (!initialized_ || stopping_) return;
+  const InstantMs now_ms = clock_.now();
+  const Instant now = whole_seconds(now_ms);
+  std::set<std::string, std::less<>> present;
+  for (const JobRecord& record : doc.jobs) {
+    if (!record.command) {
+      if (unrunnable_.emplace(record.name, "no command").second) {
+        log(LogLevel::warning, "job " + record.name + ": it has no command (a library job); sched run leaves it alone");
+      }
+      continue;
+    }
+    present.insert(record.name);
+    const auto found = jobs_.find(record.name);
+    std::shared_ptr<Entry> entry = found == jobs_.end() ? nullptr : found->second;
+    try {
+      if (!entry) {
+        entry = adopt_locked(record, make_task(record), now);
+        jobs_[record.name] = entry;
+        if (!(entry->record == record)) mark_unsaved(*entry);
+        log(LogLevel::debug, "job " + record.name + ": scheduled" +
+                                 (entry->next_fire ? ", next run " + format_rfc3339(*entry->next_fire)
+                                                   : std::string(record.enabled ? ", never fires again" : ", paused")));
+      } else {
+        if (!same_definition(entry->record, record)) {
+          apply_definition_locked(*entry, record, make_task(record), now);
+          mark_unsaved(*entry);
+          log(LogLevel::info, "job " + record.name + ": definition changed: " + record.schedule +
+                                  (record.timezone.empty() ? "" : " in " + record.timezone));
+        }
+        if (entry->record.enabled && !record.enabled) {
+          pause_locked(*entry);
+          mark_unsaved(*entry);
+          log(LogLevel::info, "job " + record.name + ": paused");
+        } else if (!entry->record.enabled && record.enabled) {
+          resume_locked(*entry, record.watermark.value_or(now_ms));
+          mark_unsaved(*entry);
+          log(LogLevel::info, "job " + record.name + ": resumed" +
+                                  (entry->next_fire ? ", next run " + format_rfc3339(*entry->next_fire) : ""));
+        }
+      }
+      unrunnable_.erase(record.name);
+    } catch (const Error& e) {
+      if (unrunnable_[record.name] != e.what()) {
+        unrunnable_[record.name] = e.what();
+        log(LogLevel::error, "job " + record.name + ": cannot be scheduled: " + e.what());
+      }
+      continue;
+    }
+    if (record.trigger_requested_at && record.trigger_requested_at != entry->trigger_taken) {
+      entry->trigger_taken = record.trigger_requested_at;
+      mark_unsaved(*entry);  // the write clears the request
+      const Instant at = whole_seconds(*record.trigger_requested_at);
+      if (entry->record.protect && entry->running > 0) {
+        log(LogLevel::warning, "job " + record.name + ": the manual run asked for at " + format_rfc3339(at) +
+                                   " is skipped (the previous run is still going)");
+      } else {
+        entry->queue.push_back({at, RunTrigger::manual, 0});
+      }
+    }
+  }
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    if (present.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    log(LogLevel::info, "job " + it->first + ": removed" + (it->second->running > 0 ? " (its running run goes on)" : ""));
+    std::erase(unsaved_, it->second.get());
+    it = jobs_.erase(it);
+  }
+  std::erase_if(unrunnable_, [&](const auto& item) { return doc.find(item.first) == nullptr; });
+  flush();
   loop_cv_.notify_all();
   idle_cv_.notify_all();
 }
