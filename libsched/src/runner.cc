@@ -1,0 +1,124 @@
+// Runner: SchedulerEngine with the state file as the definition of the jobs
+// and the executor as their task. See runner.h.
+
+#include "sched/runner.h"
+
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+#include "command_task.h"
+#include "sched/error.h"
+#include "sched/job_records.h"
+#include "scheduler_engine.h"
+#include "state_backend.h"
+#include "state_watch.h"
+
+namespace sched {
+
+struct Runner::Impl {
+  explicit Impl(RunnerConfig c)
+      : config(std::move(c)),
+        store(config.state_file, {std::chrono::seconds(5), config.log}),
+        engine(std::make_shared<SchedulerEngine>(
+            SchedulerConfig{config.settings.timezone, config.clock, config.log,
+                            static_cast<std::size_t>(config.settings.max_concurrent), config.settings.default_catch_up,
+                            config.settings.default_max_missed_runs},
+            make_file_backend(persistent_config()))) {}
+
+  PersistentSchedulerConfig persistent_config() const {
+    PersistentSchedulerConfig p;
+    p.log = config.log;
+    p.state_file = config.state_file;
+    p.save_interval = config.settings.save_interval;
+    return p;
+  }
+
+  RunTask make_task(const JobRecord& record) {
+    return [this, spec = command_spec(record, config.settings, config.kill_grace)](const RunContext& context) {
+      return run_command(executor, spec, context, config.output);
+    };
+  }
+
+  // Applies the file as it is now. A file that cannot be read is reported
+  // once and the jobs stay as they are.
+  void follow_file() {
+    StateDocument doc;
+    try {
+      doc = store.load(CorruptFile::refuse);
+    } catch (const Error& e) {
+      std::lock_guard lock(mutex);
+      if (unreadable != e.what()) {
+        unreadable = e.what();
+        config.log(LogLevel::error, std::string("cannot read the state file now, jobs stay as they were: ") + e.what());
+      }
+      return;
+    }
+    {
+      std::lock_guard lock(mutex);
+      unreadable.clear();
+    }
+    engine->sync(doc, [this](const JobRecord& record) { return make_task(record); });
+  }
+
+  void merge_config() {
+    if (!config.config) return;
+    std::vector<std::string> changes;
+    store.update([&](StateDocument& doc) {
+      changes = merge_config_jobs(doc, *config.config, clock().now());
+      return !changes.empty();
+    });
+    for (const std::string& change : changes) config.log(LogLevel::info, change);
+  }
+
+  Clock& clock() const { return config.clock != nullptr ? *config.clock : SystemClock::instance(); }
+
+  RunnerConfig config;
+  StateStore store;
+  Executor executor;
+  std::shared_ptr<SchedulerEngine> engine;
+  std::unique_ptr<StateWatch> watch;
+  std::mutex mutex;         // guards unreadable
+  std::string unreadable;   // the last read error reported
+  bool started = false;
+};
+
+Runner::Runner(RunnerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Runner::~Runner() { shutdown(); }
+
+void Runner::start() {
+  impl_->engine->initialize();
+  impl_->started = true;
+  impl_->merge_config();
+  // Watching starts before the first read, so that no change falls between.
+  impl_->watch = std::make_unique<StateWatch>(
+      impl_->config.state_file, [this] { impl_->follow_file(); }, [this] { impl_->engine->wake(); });
+  impl_->follow_file();
+}
+
+void Runner::reload(Config config) {
+  impl_->config.config = std::move(config);
+  impl_->merge_config();
+  impl_->follow_file();
+}
+
+void Runner::stop_starting() { impl_->engine->stop_starting(); }
+
+bool Runner::wait_runs_ended(std::chrono::milliseconds limit) { return impl_->engine->wait_runs_ended(limit); }
+
+void Runner::interrupt_runs() { impl_->executor.interrupt_all(); }
+
+void Runner::shutdown() {
+  if (!impl_->started) return;
+  impl_->watch.reset();
+  impl_->engine->shutdown();
+  impl_->started = false;
+}
+
+std::size_t Runner::running() const { return impl_->engine->running(); }
+
+bool Runner::wait_quiet(std::chrono::milliseconds limit) { return impl_->engine->wait_quiet(limit); }
+
+}  // namespace sched
