@@ -26,13 +26,42 @@ int report_parse_error(const CLI::App& root, const CLI::ParseError& e, Io& io) {
 
 }  // namespace
 
+ExitCode exit_code_for(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::invalid_schedule:
+    case ErrorCode::unknown_zone:
+    case ErrorCode::invalid_time:
+    case ErrorCode::invalid_argument:
+    case ErrorCode::invalid_job:
+    case ErrorCode::invalid_config: return kExitUsage;
+    case ErrorCode::state_busy:
+    case ErrorCode::scheduler_running: return kExitBusy;
+    case ErrorCode::job_not_found: return kExitNoJob;
+    case ErrorCode::job_exists:
+    case ErrorCode::job_from_config: return kExitConflict;
+    case ErrorCode::state_corrupt:
+    case ErrorCode::state_version:
+    case ErrorCode::io: return kExitFailure;
+  }
+  return kExitFailure;
+}
+
 int run(const std::vector<std::string>& args, Io io) {
   CLI::App root{"sched: a persistent cron scheduler for machines that do not run all the time.", "sched"};
   root.set_version_flag("--version", "sched " SCHED_VERSION);
   root.require_subcommand(1);
-  root.footer("Exit status: 0 success, 1 failure at run time, 2 bad input (see sched(1)).");
+  root.footer(
+      "Exit status: 0 success, 1 failure, 2 bad input, 3 state file in use, 4 no such job, "
+      "5 name taken or job from the config file (see sched(1)).");
+  GlobalOptions globals;
+  add_global_options(root, globals);
 
-  const std::vector<Command> commands{register_next(root)};
+  const std::vector<Command> commands{
+      register_run(root, globals),     register_add(root, globals),     register_remove(root, globals),
+      register_pause(root, globals),   register_resume(root, globals),  register_state(root, globals),
+      register_catchup(root, globals), register_next(root, globals),    register_trigger(root, globals),
+      register_validate(root, globals)};
+  for (const Command& command : commands) command.app->fallthrough();
 
   // CLI11 reports a mistyped command as a missing one; name it instead.
   if (args.size() > 1 && !args[1].empty() && args[1][0] != '-' && 
@@ -65,7 +94,7 @@ int run(const std::vector<std::string>& args, Io io) {
       return command.action(io);
     } catch (const Error& e) {
       io.err << "sched " << command.app->get_name() << ": " << e.what() << "\n";
-      return kExitUsage;
+      return exit_code_for(e.code());
     } catch (const std::exception& e) {
       io.err << "sched " << command.app->get_name() << ": " << e.what() << "\n";
       return kExitFailure;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,12 +12,17 @@
 
 namespace sched::cli {
 
-// What a command may touch besides its arguments: its output streams and the
-// current time, so that tests run commands deterministically.
+// The process's environment variable `name`, if set.
+std::optional<std::string> process_env(const std::string& name);
+
+// What a command may touch besides its arguments: its output streams, the
+// current time and the environment, so that tests run commands
+// deterministically.
 struct Io {
   std::ostream& out;  // results
   std::ostream& err;  // diagnostics
   std::function<InstantMs()> now;
+  std::function<std::optional<std::string>(const std::string&)> env = process_env;
 };
 
 // Runs `sched` with `args` (args[0] is the program name). Returns the exit

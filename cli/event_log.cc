@@ -1,0 +1,62 @@
+#include "event_log.h"
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+namespace sched::cli {
+namespace {
+
+// "job NAME: ..." names its job.
+std::string job_of(const std::string& message) {
+  if (message.rfind("job ", 0) != 0) return "";
+  const auto colon = message.find(':', 4);
+  return colon == std::string::npos ? "" : message.substr(4, colon - 4);
+}
+
+}  // namespace
+
+EventLog::EventLog(std::ostream& out, LogFormat format, int verbosity, std::function<InstantMs()> now)
+    : shared_(new Shared{out, format, verbosity, std::move(now), {}}) {}
+
+LogSink EventLog::sink() {
+  return [shared = shared_](LogLevel level, const std::string& message) {
+    const int minimum = shared->verbosity < 0 ? 3 : shared->verbosity > 0 ? 0 : 1;
+    if (static_cast<int>(level) < minimum) return;
+    std::string line;
+    if (shared->format == LogFormat::json) {
+      nlohmann::ordered_json record;
+      record["time"] = format_rfc3339(shared->now());
+      record["level"] = to_string(level);
+      if (const std::string job = job_of(message); !job.empty()) record["job"] = job;
+      record["message"] = message;
+      line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      line = format_rfc3339(shared->now()) + " " + to_string(level) + " " + message;
+    }
+    std::lock_guard lock(shared->mutex);
+    shared->out << line << '\n' << std::flush;
+  };
+}
+
+JobOutputSink EventLog::output() {
+  return [shared = shared_](const std::string& job, OutputStream stream, std::string_view text) {
+    std::string line;
+    if (shared->format == LogFormat::json) {
+      nlohmann::ordered_json record;
+      record["time"] = format_rfc3339(shared->now());
+      record["level"] = "output";
+      record["job"] = job;
+      record["stream"] = stream == OutputStream::out ? "stdout" : "stderr";
+      record["line"] = std::string(text);
+      line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      line = format_rfc3339(shared->now()) + " [" + job + (stream == OutputStream::out ? "" : ":stderr") + "] ";
+      line += text;
+    }
+    std::lock_guard lock(shared->mutex);
+    shared->out << line << '\n' << std::flush;
+  };
+}
+
+}  // namespace sched::cli
