@@ -88,15 +88,15 @@ expect "time inside a DST gap" 2 "" \
 'sched next: invalid time "2024-03-10 02:30": it does not exist in America/New_York (the clocks skip it for daylight saving time)' -- \
   next -s '@daily' --tz America/New_York --after '2024-03-10 02:30'
 
-expect "missing --schedule" 2 "" \
-"sched next: --schedule is required (see 'sched next --help')" -- next
+expect "neither NAME nor --schedule" 2 "" \
+"sched next: give a job NAME or --schedule EXPR (see 'sched next --help')" -- next
 
 expect "bad --dst-gap value" 2 "" \
 "sched next: --dst-gap: later not in {run-after,skip} (see 'sched next --help')" -- \
   next -s '@daily' --dst-gap later
 
 expect "unknown subcommand" 2 "" \
-'sched: unknown command "frobnicate" (commands: next; see '"'"'sched --help'"'"')' -- frobnicate
+'sched: unknown command "frobnicate" (commands: run, add, remove, pause, resume, state, catchup, next, trigger, validate; see '"'"'sched --help'"'"')' -- frobnicate
 
 expect "version" 0 "sched $("$sched" --version | cut -d' ' -f2)" "" -- --version
 
