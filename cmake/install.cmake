@@ -21,6 +21,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/schedConfig.cmake
 # The man page and the shell completions, where man(1), bash-completion, zsh
 # and fish look for them.
 install(FILES ${PROJECT_SOURCE_DIR}/man/sched.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/man/sched.toml.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES ${PROJECT_SOURCE_DIR}/completions/sched.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME sched)
 install(FILES ${PROJECT_SOURCE_DIR}/completions/_sched

@@ -14,7 +14,7 @@ packages=(
   libcli11-dev                      # command line
   catch2 faketime                   # tests
   libbenchmark-dev                  # benchmarks
-  groff-base                        # man page check (tests/e2e/docs_test.sh)
+  groff-base zsh fish               # man pages and completions (tests/e2e/docs_test.sh)
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
