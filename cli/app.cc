@@ -24,6 +24,17 @@ int report_parse_error(const CLI::App& root, const CLI::ParseError& e, Io& io) {
   return kExitUsage;
 }
 
+// An error of several lines (every problem of a config file) gets the
+// prefix on each, so that every line says where it comes from.
+void report_error(const std::string& command, const std::string& message, Io& io) {
+  std::size_t start = 0;
+  do {
+    const std::size_t end = std::min(message.find('\n', start), message.size());
+    io.err << "sched " << command << ": " << message.substr(start, end - start) << "\n";
+    start = end + 1;
+  } while (start < message.size());
+}
+
 }  // namespace
 
 ExitCode exit_code_for(ErrorCode code) noexcept {
@@ -93,7 +104,7 @@ int run(const std::vector<std::string>& args, Io io) {
     try {
       return command.action(io);
     } catch (const Error& e) {
-      io.err << "sched " << command.app->get_name() << ": " << e.what() << "\n";
+      report_error(command.app->get_name(), e.what(), io);
       return exit_code_for(e.code());
     } catch (const std::exception& e) {
       io.err << "sched " << command.app->get_name() << ": " << e.what() << "\n";
