@@ -34,14 +34,6 @@ Zone default_zone(const Context& context) {
   return context.settings.timezone.empty() ? Zone::system() : Zone::locate(context.settings.timezone);
 }
 
-std::string skip_reason(const CatchupPreview& p, std::uint64_t index, const JobRecord& record) {
-  if (p.plan.skipped_off > 0) return record.catch_up ? "max-missed-runs is 0" : "catch-up is off";
-  if (index < p.plan.skipped_window) {
-    return "older than catch-up-window " + format_duration(*record.catch_up_window);
-  }
-  return "over max-missed-runs " + std::to_string(record.max_missed_runs);
-}
-
 const char* reason_key(const CatchupPreview& p, std::uint64_t index) {
   if (p.plan.skipped_off > 0) return "catch-up-off";
   return index < p.plan.skipped_window ? "window" : "limit";
@@ -101,19 +93,12 @@ void print_text(const std::vector<CatchupPreview>& previews, const StateDocument
       const Schedule schedule = record_schedule(record, zone_default);
       std::uint64_t index = 0;
       for (Instant fire : skipped_fires(p, schedule)) {
-        out << "  skip  " << when(fire, zone) << "  (" << skip_reason(p, index++, record) << ")\n";
+        out << "  skip  " << when(fire, zone) << "  (" << describe_skip(p.plan, record_policy(record), index++) << ")\n";
       }
     } else {
       out << "  skip  " << p.plan.skipped() << " fires from " << when(*p.plan.first_skipped, zone) << " to "
           << when(*p.plan.last_skipped, zone) << " (";
-      std::string reasons;
-      const auto add = [&](std::uint64_t n, const std::string& why) {
-        if (n > 0) reasons += (reasons.empty() ? "" : ", ") + std::to_string(n) + " " + why;
-      };
-      add(p.plan.skipped_off, record.catch_up ? "max-missed-runs is 0" : "catch-up is off");
-      if (record.catch_up_window) add(p.plan.skipped_window, "older than catch-up-window " + format_duration(*record.catch_up_window));
-      add(p.plan.skipped_limit, "over max-missed-runs " + std::to_string(record.max_missed_runs));
-      out << reasons << ")\n";
+      out << describe_skips(p.plan, record_policy(record)) << ")\n";
     }
     for (Instant fire : p.plan.runs) out << "  run   " << when(fire, zone) << "  (catch-up)\n";
   }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -44,13 +45,16 @@ int run_scheduler(const RunOptions& o, const GlobalOptions& globals, Io& io) {
   const Context context = resolve_context(globals, io);
   EventLog events(io.out, log_format(o.log_format, context), globals.quiet ? -1 : globals.verbose, io.now);
   const LogSink log = events.sink();
+  // The socket is systemd's line to this process, not to its jobs: taken
+  // out of the environment before any thread or job exists.
+  const auto notify_socket = io.env("NOTIFY_SOCKET");
+  ::unsetenv("NOTIFY_SOCKET");
   const BlockedSignals signals;  // before the runner starts its threads
   Runner runner(runner_config(context, events));
   runner.start();
   log(LogLevel::info, "scheduler started (pid " + std::to_string(::getpid()) + ", state " +
                           context.state_file.string() +
                           (context.config ? ", config " + context.config->file.string() : std::string()) + ")");
-  const auto notify_socket = io.env("NOTIFY_SOCKET");
   sd_notify(notify_socket, "READY=1\nSTATUS=scheduling");
   for (;;) {
     const int signal = signals.wait();

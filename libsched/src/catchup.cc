@@ -10,6 +10,10 @@
 #include "sched/catchup.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "sched/config.h"
 
 namespace sched {
 namespace {
@@ -73,6 +77,40 @@ CatchupPlan plan_catchup(const Schedule& schedule, const CatchupPolicy& policy, 
     plan.last_skipped = schedule.prev(newest_skipped_before);
   }
   return plan;
+}
+
+namespace {
+
+std::vector<std::pair<std::uint64_t, std::string>> skip_reasons(const CatchupPlan& plan, const CatchupPolicy& policy) {
+  std::vector<std::pair<std::uint64_t, std::string>> reasons;
+  if (plan.skipped_off > 0) {
+    reasons.emplace_back(plan.skipped_off, policy.catch_up ? "max_missed_runs is 0" : "catch-up is off");
+  }
+  if (plan.skipped_window > 0) {
+    reasons.emplace_back(plan.skipped_window, "older than catch_up_window " + format_duration(*policy.window));
+  }
+  if (plan.skipped_limit > 0) {
+    reasons.emplace_back(plan.skipped_limit, "over max_missed_runs " + std::to_string(policy.max_missed_runs));
+  }
+  return reasons;
+}
+
+}  // namespace
+
+std::string describe_skips(const CatchupPlan& plan, const CatchupPolicy& policy) {
+  const auto reasons = skip_reasons(plan, policy);
+  std::string text;
+  for (const auto& [count, why] : reasons) {
+    text += (text.empty() ? "" : ", ") + (reasons.size() == 1 ? why : std::to_string(count) + " " + why);
+  }
+  return text;
+}
+
+std::string describe_skip(const CatchupPlan& plan, const CatchupPolicy& policy, std::uint64_t index) {
+  // Skipped fires are, oldest first: those older than the window, then those over the limit.
+  const auto reasons = skip_reasons(plan, policy);
+  if (plan.skipped_off > 0 || index >= plan.skipped_window) return reasons.back().second;
+  return reasons.front().second;
 }
 
 }  // namespace sched

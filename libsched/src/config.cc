@@ -287,7 +287,7 @@ class Reader {
 
 std::string read_file(const fs::path& file) {
   std::error_code ec;
-  if (!fs::exists(file, ec)) throw Error(ErrorCode::io, file.string() + ": no such file");
+  if (!fs::exists(file, ec)) throw Error(ErrorCode::invalid_config, file.string() + ": no such file");
   if (fs::is_directory(file, ec)) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(EISDIR));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(errno));

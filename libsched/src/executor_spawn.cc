@@ -91,7 +91,13 @@ bool make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) ::signal(sig, SIG_DFL);
+  // Every disposition back to default: a scheduler started from a script
+  // with `&` ignores SIGINT and SIGQUIT, which its jobs must not inherit.
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+  }
   if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) fail(Step::stdio);
   // The report pipe moves to fd 3 (still close-on-exec) so that every
   // descriptor above it, inherited or opened by another thread, can be closed.

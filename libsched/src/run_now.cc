@@ -56,10 +56,8 @@ std::string run_job_now(const std::filesystem::path& state_file, const Scheduler
     found->last_finished_at = now + duration;
     return true;
   });
-  const std::string exit = outcome.exit_code ? " (exit code " + std::to_string(*outcome.exit_code) + ")" : "";
-  log(outcome.status == "ok" ? LogLevel::info : LogLevel::error,
-      "job " + job + ": the manual run " + (outcome.status == "ok" ? "finished" : outcome.status == "timeout" ? "timed out" : outcome.status == "interrupted" ? "was interrupted" : "failed") +
-          " after " + std::to_string(duration.count()) + " ms" + exit + (outcome.error ? ": " + *outcome.error : ""));
+  const auto [level, message] = describe_run_end(context, outcome, duration);
+  log(level, message);
   return outcome.status;
 }
 

@@ -33,6 +33,20 @@ std::string describe(milliseconds d) {
 
 }  // namespace
 
+std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
+                                                  milliseconds duration) {
+  const std::string what =
+      "job " + run.job_name + ": the " + to_string(run.trigger) + " run for " + describe(run.scheduled_at);
+  const std::string exit = outcome.exit_code ? " (exit code " + std::to_string(*outcome.exit_code) + ")" : "";
+  const std::string after = describe(duration);
+  if (outcome.status == "ok") return {LogLevel::info, what + " finished in " + after + exit};
+  if (outcome.status == "timeout") {
+    return {LogLevel::error, what + " timed out after " + after + " and was stopped" + exit};
+  }
+  if (outcome.status == "interrupted") return {LogLevel::warning, what + " was interrupted after " + after + exit};
+  return {LogLevel::error, what + " failed after " + after + exit + (outcome.error ? ": " + *outcome.error : "")};
+}
+
 SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBackend> backend)
     : config_(std::move(config)),
       clock_(config_.clock != nullptr ? *config_.clock : SystemClock::instance()),
@@ -177,12 +191,7 @@ void SchedulerEngine::apply_plan(Entry& entry, const CatchupPlan& plan) {
   if (plan.skipped() > 0) {
     record.skipped_count += plan.skipped();
     record.watermark = std::max(*record.watermark, InstantMs{*plan.last_skipped});
-    std::string why;
-    if (plan.skipped_off > 0) why = "catch-up is off";
-    if (plan.skipped_window > 0) why += std::string(why.empty() ? "" : ", ") + "older than the catch-up window";
-    if (plan.skipped_limit > 0) {
-      why += std::string(why.empty() ? "" : ", ") + "over max_missed_runs " + std::to_string(entry.policy.max_missed_runs);
-    }
+    const std::string why = describe_skips(plan, entry.policy);
     log(LogLevel::warning, "job " + record.name + ": skipped " + std::to_string(plan.skipped()) + " missed run" +
                                (plan.skipped() == 1 ? "" : "s") + " from " + describe(*plan.first_skipped) + " to " +
                                describe(*plan.last_skipped) + " (" + why + ")");
@@ -319,21 +328,8 @@ void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const Run
   record.last_finished_at = now;
   const auto current = jobs_.find(record.name);
   if (current != jobs_.end() && current->second == run.entry) commit_records({&entry}, false);
-  const std::string what = "job " + record.name + ": the " + to_string(run.context.trigger) + " run for " +
-                           describe(run.context.scheduled_at);
-  const std::string exit = outcome.exit_code ? " (exit code " + std::to_string(*outcome.exit_code) + ")" : "";
-  const std::string after = describe(*record.last_duration);
-  if (outcome.status == "ok") {
-    log(LogLevel::info, what + " finished in " + after + exit);
-  } else if (outcome.status == "timeout") {
-    log(LogLevel::error, what + " timed out after " + after + " and was stopped" + exit);
-  } else if (outcome.status == "interrupted") {
-    log(LogLevel::warning, what + " was interrupted after " + after + exit);
-  } else if (outcome.error) {
-    log(LogLevel::error, what + " failed after " + after + exit + ": " + *outcome.error);
-  } else {
-    log(LogLevel::error, what + " failed after " + after + exit);
-  }
+  const auto [level, message] = describe_run_end(run.context, outcome, *record.last_duration);
+  log(level, message);
   loop_cv_.notify_all();
   idle_cv_.notify_all();
 }
@@ -368,7 +364,19 @@ void copy_bookkeeping(const JobRecord& from, JobRecord& to) {
 
 }  // namespace
 
+InstantMs SchedulerEngine::durable_watermark(const Entry& entry, Instant now) const {
+  // Up to now when no fire is pending, else up to the horizon; and below any
+  // queued run that has not started, so that a crash leaves it to the next
+  // start's catch-up instead of losing it.
+  Instant mark = entry.next_fire && *entry.next_fire <= now ? entry.horizon : now;
+  for (const PendingRun& run : entry.queue) {
+    if (run.trigger != RunTrigger::manual) mark = std::min(mark, run.at - seconds{1});
+  }
+  return std::max(*entry.record.watermark, InstantMs{mark});
+}
+
 void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records) {
+  const Instant now = whole_seconds(clock_.now());
   backend_->commit([&](StateDocument& doc) {
     for (const Entry* entry : entries) {
       JobRecord* stored = doc.find(entry->record.name);
@@ -387,6 +395,7 @@ void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, b
       } else {
         copy_bookkeeping(entry->record, *stored);
       }
+      stored->watermark = std::max(stored->watermark.value_or(InstantMs{}), durable_watermark(*entry, now));
       if (stored->trigger_requested_at && stored->trigger_requested_at == entry->trigger_taken) {
         stored->trigger_requested_at.reset();
       }

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "sched/catchup.h"
@@ -47,6 +48,12 @@ struct RunOutcome {
 // What runs for a job. Library tasks are wrapped into one; an exception it
 // throws is a failed run reported to on_error.
 using RunTask = std::function<RunOutcome(const RunContext&)>;
+
+// The log line of a run's end ("job NAME: the schedule run for T finished in
+// 5 ms (exit code 0)", "... failed after ...", "... timed out after ...",
+// "... was interrupted after ...") and its level.
+std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
+                                                  std::chrono::milliseconds duration);
 
 class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
  public:
@@ -128,6 +135,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   void skip_fire(Entry& entry, Instant at, const char* why);
   void dispatch(InstantMs now);
   void finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome);
+  InstantMs durable_watermark(const Entry& entry, Instant now) const;
   // Writes the entries: their whole records, or only their bookkeeping.
   void commit_records(const std::vector<const Entry*>& entries, bool whole_records);
   // Changes of one loop round are collected and written once, by flush().

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sched/schedule.h"
@@ -36,5 +37,14 @@ struct CatchupPlan {
 // nothing. Costs O(max_missed_runs) prev() steps plus O(days between
 // watermark and now) to count, never O(missed fires).
 CatchupPlan plan_catchup(const Schedule& schedule, const CatchupPolicy& policy, Instant watermark, Instant now);
+
+// Why a plan's fires were skipped, in the words of the config keys, for the
+// log and the dry run: one reason alone ("over max_missed_runs 2"), several
+// with their counts ("3 older than catch_up_window 1d, 2 over
+// max_missed_runs 2"). Empty when nothing was skipped.
+std::string describe_skips(const CatchupPlan& plan, const CatchupPolicy& policy);
+
+// The reason for the skipped fire `index` (0 = the oldest) of `plan`.
+std::string describe_skip(const CatchupPlan& plan, const CatchupPolicy& policy, std::uint64_t index);
 
 }  // namespace sched

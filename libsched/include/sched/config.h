@@ -77,7 +77,8 @@ struct Config {
 // zones exist, names follow the rule, numbers are in range; state_file and
 // workdir have `~`/`~/` expanded with $HOME, and a relative one is taken from
 // the config file's folder. Throws:
-//   Error(io, "FILE: no such file") when it does not exist,
+//   Error(invalid_config, "FILE: no such file") when it does not exist (a
+//   wrong path is bad input),
 //   Error(io, "FILE: <strerror>") when it cannot be read,
 //   Error(invalid_config, ...) listing EVERY problem, one per line (joined
 //   with '\n', ordered by position) — the same lines validate_config returns.

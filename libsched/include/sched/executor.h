@@ -8,8 +8,8 @@
 // REQUIRES (process-wide): SIGCHLD is not ignored and nothing else reaps
 // children it did not start (waitpid(-1, ...)); nothing calls setenv() while
 // run() copies the environment. The scheduler blocks its signals in every
-// thread; the child gets an empty signal mask and default dispositions for
-// SIGINT, SIGTERM, SIGHUP, SIGPIPE and SIGCHLD.
+// thread; the child gets an empty signal mask and every signal's default
+// disposition.
 //
 // Thread safety: every method may be called from any thread; several threads
 // may be inside run() at once.
