@@ -15,6 +15,7 @@ packages=(
   catch2 faketime                   # tests
   libbenchmark-dev                  # benchmarks
   groff-base zsh fish               # man pages and completions (tests/e2e/docs_test.sh)
+  python3                           # the end-to-end tests read JSON and a notify socket
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
