@@ -12,14 +12,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// The record's members exactly as the state file writes them: the state
-// file's own writer is the one place that names them.
-Json record_json(const JobRecord& record) {
-  StateDocument one;
-  one.jobs.push_back(record);
-  return Json::parse(to_json(one)).at("jobs").at(0);
-}
-
 }  // namespace
 
 std::vector<JobView> job_views(const std::vector<const JobRecord*>& jobs, const Zone& default_zone, InstantMs now,
@@ -46,20 +38,29 @@ std::vector<JobView> job_views(const std::vector<const JobRecord*>& jobs, const 
 
 std::string state_json(const std::vector<JobView>& jobs, const std::filesystem::path& state_file, InstantMs now,
                        std::optional<long> runner_pid) {
-  Json doc;
-  doc["schemaVersion"] = 1;
-  doc["generatedAt"] = format_rfc3339(now);
-  doc["stateFile"] = std::filesystem::absolute(state_file).lexically_normal().string();
-  doc["runner"] = runner_pid ? Json{{"pid", *runner_pid}} : Json(nullptr);
-  doc["jobs"] = Json::array();
+  // Written directly rather than through a JSON tree: the state file's own
+  // writer (put_job) names the record's members, and 10,000 jobs stay fast.
+  std::string out = "{\n  \"schemaVersion\": 1,\n  \"generatedAt\": ";
+  out += Json(format_rfc3339(now)).dump();
+  out += ",\n  \"stateFile\": ";
+  out += Json(std::filesystem::absolute(state_file).lexically_normal().string())
+             .dump(-1, ' ', false, Json::error_handler_t::replace);
+  out += ",\n  \"runner\": ";
+  out += runner_pid ? "{\n    \"pid\": " + std::to_string(*runner_pid) + "\n  }" : std::string("null");
+  out += ",\n  \"jobs\": [";
+  bool first = true;
   for (const JobView& view : jobs) {
-    Json job = record_json(*view.record);
-    job["nextRun"] = view.next ? Json(format_rfc3339(*view.next)) : Json(nullptr);
-    job["running"] = view.running;
-    job["effectiveTimezone"] = view.zone_name;
-    doc["jobs"].push_back(std::move(job));
+    JobRecord record = *view.record;
+    record.next_run = view.next ? std::optional<InstantMs>(*view.next) : std::nullopt;
+    out += first ? "\n    " : ",\n    ";
+    first = false;
+    put_job(out, record, 4,
+            {{"running", view.running ? "true" : "false"},
+             {"effectiveTimezone", Json(view.zone_name).dump(-1, ' ', false, Json::error_handler_t::replace)}});
   }
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  out += jobs.empty() ? "]" : "\n  ]";
+  out += "\n}\n";
+  return out;
 }
 
 }  // namespace sched::cli

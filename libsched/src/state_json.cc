@@ -354,6 +354,24 @@ const JobRecord* StateDocument::find(std::string_view name) const {
 // Writes kStateVersion whatever doc.version says: the file is in this
 // build's format. An unknown member named like a known one (only a caller
 // can make one) is dropped: the known value wins.
+void put_job(std::string& out, const JobRecord& job, int indent, const UnknownFields& extra) {
+  out += '{';
+  for (const JobMember& member : kJobMembers) {
+    put_key(out, indent + 2, member.name, &member == kJobMembers);
+    put_field(out, job, member.field);
+  }
+  for (const auto& [name, text] : job.unknown) {
+    if (job_member(name) == npos) put_unknown(out, indent + 2, name, text);
+  }
+  for (const auto& [name, text] : extra) {
+    put_key(out, indent + 2, name);
+    out += text;
+  }
+  out += '\n';
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += '}';
+}
+
 std::string to_json(const StateDocument& doc) {
   std::string out;
   out.reserve(256 + 1100 * doc.jobs.size());
@@ -365,15 +383,8 @@ std::string to_json(const StateDocument& doc) {
   put_key(out, 2, "jobs");
   out += '[';
   for (const JobRecord& job : doc.jobs) {
-    out += &job == doc.jobs.data() ? "\n    {" : ",\n    {";
-    for (const JobMember& member : kJobMembers) {
-      put_key(out, 6, member.name, &member == kJobMembers);
-      put_field(out, job, member.field);
-    }
-    for (const auto& [name, text] : job.unknown) {
-      if (job_member(name) == npos) put_unknown(out, 6, name, text);
-    }
-    out += "\n    }";
+    out += &job == doc.jobs.data() ? "\n    " : ",\n    ";
+    put_job(out, job, 4, {});
   }
   out += doc.jobs.empty() ? "]" : "\n  ]";
   for (const auto& [name, text] : doc.unknown) {

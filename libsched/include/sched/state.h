@@ -94,6 +94,12 @@ struct StateDocument {
 // a fixed order, then the unknown ones.
 std::string to_json(const StateDocument& doc);
 
+// Appends one job as to_json writes it inside "jobs": an object whose
+// members are on their own lines indented by indent + 2 spaces, its closing
+// brace by `indent`. `extra` members (name and JSON text) come last; for
+// reports that add computed members to the file's own.
+void put_job(std::string& out, const JobRecord& job, int indent, const UnknownFields& extra);
+
 // Parses state JSON. Throws Error(state_corrupt) naming `origin` and the
 // problem (syntax with line and column, a wrong type, a missing required
 // member), or Error(state_version) for a newer major version.
