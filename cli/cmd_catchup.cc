@@ -169,6 +169,7 @@ void print_json(const std::vector<CatchupPreview>& previews, const StateDocument
 
 int perform_catchup(const GlobalOptions& globals, Io& io) {
   const Context context = resolve_context(globals, io);
+  limit_malloc_arenas();
   EventLog events(io.out, log_format("", context), globals.quiet ? -1 : globals.verbose, io.now);
   const LogSink log = events.sink();
   const BlockedSignals signals;

@@ -43,6 +43,7 @@ void reload_config(Runner& runner, const GlobalOptions& globals, const Io& io, c
 
 int run_scheduler(const RunOptions& o, const GlobalOptions& globals, Io& io) {
   const Context context = resolve_context(globals, io);
+  limit_malloc_arenas();
   EventLog events(io.out, log_format(o.log_format, context), globals.quiet ? -1 : globals.verbose, io.now);
   const LogSink log = events.sink();
   // The socket is systemd's line to this process, not to its jobs: taken

@@ -17,7 +17,38 @@ std::string job_of(const std::string& message) {
 }  // namespace
 
 EventLog::EventLog(std::ostream& out, LogFormat format, int verbosity, std::function<InstantMs()> now)
-    : shared_(new Shared{out, format, verbosity, std::move(now), {}}) {}
+    : shared_(new Shared{out, format, verbosity, std::move(now), {}, {}, {}, false}) {
+  writer_ = std::thread([shared = shared_] {
+    std::unique_lock lock(shared->mutex);
+    for (;;) {
+      shared->wake.wait(lock, [&] { return !shared->pending.empty() || shared->closing; });
+      if (shared->pending.empty()) return;  // closing, and all written
+      std::string batch;
+      batch.swap(shared->pending);
+      lock.unlock();
+      shared->out << batch << std::flush;
+      lock.lock();
+    }
+  });
+}
+
+EventLog::~EventLog() {
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->closing = true;
+  }
+  shared_->wake.notify_all();
+  writer_.join();
+}
+
+void EventLog::Shared::put(const std::string& line) {
+  {
+    std::lock_guard lock(mutex);
+    pending += line;
+    pending += '\n';
+  }
+  wake.notify_one();
+}
 
 LogSink EventLog::sink() {
   return [shared = shared_](LogLevel level, const std::string& message) {
@@ -34,8 +65,7 @@ LogSink EventLog::sink() {
     } else {
       line = format_rfc3339(shared->now()) + " " + to_string(level) + " " + message;
     }
-    std::lock_guard lock(shared->mutex);
-    shared->out << line << '\n' << std::flush;
+    shared->put(line);
   };
 }
 
@@ -54,8 +84,7 @@ JobOutputSink EventLog::output() {
       line = format_rfc3339(shared->now()) + " [" + job + (stream == OutputStream::out ? "" : ":stderr") + "] ";
       line += text;
     }
-    std::lock_guard lock(shared->mutex);
-    shared->out << line << '\n' << std::flush;
+    shared->put(line);
   };
 }
 

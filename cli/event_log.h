@@ -8,13 +8,19 @@
 // JSON:
 //   {"time":"...","level":"info","job":"backup","message":"job backup: started ..."}
 //   {"time":"...","level":"output","job":"backup","stream":"stdout","line":"copied 3 files"}
-// Every line is written whole and flushed; safe from any thread.
+// Every line is written whole; safe from any thread. A writer thread takes
+// the lines and writes and flushes them in batches, so that a burst of
+// events (the catch-up plan of 10,000 jobs) costs a few write calls, and a
+// quiet one is written at once. Everything logged is written by the time
+// the EventLog is destroyed.
 
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "sched/log.h"
 #include "sched/runner.h"
@@ -27,6 +33,9 @@ class EventLog {
  public:
   // verbosity: -1 errors only (-q), 0 info and up, 1 debug and up (-v).
   EventLog(std::ostream& out, LogFormat format, int verbosity, std::function<InstantMs()> now);
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
 
   LogSink sink();
   JobOutputSink output();
@@ -37,9 +46,14 @@ class EventLog {
     LogFormat format;
     int verbosity;
     std::function<InstantMs()> now;
-    std::mutex mutex;
+    std::mutex mutex;             // guards pending and closing
+    std::condition_variable wake;  // lines are pending, or closing
+    std::string pending;
+    bool closing = false;
+    void put(const std::string& line);
   };
   std::shared_ptr<Shared> shared_;
+  std::thread writer_;
 };
 
 }  // namespace sched::cli

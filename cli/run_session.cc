@@ -1,5 +1,7 @@
 #include "run_session.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "sched/config.h"
@@ -20,6 +22,8 @@ RunnerConfig runner_config(const Context& context, EventLog& log) {
   config.output = log.output();
   return config;
 }
+
+void limit_malloc_arenas() { ::mallopt(M_ARENA_MAX, 2); }
 
 void stop_runner(Runner& runner, const BlockedSignals& signals, const LogSink& log, std::chrono::milliseconds grace,
                  const std::string& why) {

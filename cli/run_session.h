@@ -16,6 +16,11 @@ LogFormat log_format(const std::string& option, const Context& context);
 
 RunnerConfig runner_config(const Context& context, EventLog& log);
 
+// Keeps the scheduler's threads to two malloc arenas. Its workers each read
+// and write the whole state file now and then; with an arena per thread,
+// freed memory of 10,000-job documents would stay reserved in each.
+void limit_malloc_arenas();
+
 // SPEC §6: no new runs; wait up to `grace` for running ones; then (or at
 // once on a second SIGINT or SIGTERM) stop their process groups; save;
 // release. `why` names what asked for the stop, for the log.

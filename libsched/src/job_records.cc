@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 #include "sched/cron.h"
 #include "sched/zone.h"
@@ -69,13 +70,18 @@ std::vector<std::string> merge_config_jobs(StateDocument& doc, const Config& con
     changes.push_back("job " + record.name + ": removed (no longer in " + file + ")");
     return true;
   });
+  // Positions, not pointers: new jobs are appended as the loop goes.
+  std::unordered_map<std::string, std::size_t> position;
+  position.reserve(doc.jobs.size());
+  for (std::size_t i = 0; i < doc.jobs.size(); ++i) position.emplace(doc.jobs[i].name, i);
   for (const JobDefinition& def : config.jobs) {
-    JobRecord* record = doc.find(def.name);
-    if (record == nullptr) {
+    const auto found = position.find(def.name);
+    if (found == position.end()) {
       doc.jobs.push_back(new_record(def, config.scheduler, "config", now));
       changes.push_back("job " + def.name + ": added from " + file);
       continue;
     }
+    JobRecord* record = &doc.jobs[found->second];
     JobRecord updated = *record;
     set_definition(updated, def, config.scheduler);
     if (record->source != "config") {

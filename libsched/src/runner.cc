@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "command_task.h"
+#include "file_lock.h"
 #include "sched/error.h"
 #include "sched/job_records.h"
 #include "scheduler_engine.h"
@@ -62,14 +63,27 @@ struct Runner::Impl {
     engine->sync(doc, [this](const JobRecord& record) { return make_task(record); });
   }
 
-  void merge_config() {
-    if (!config.config) return;
+  void on_file_event() {
+    {
+      std::lock_guard lock(mutex);
+      if (!following) {
+        changed_before_following = true;
+        return;
+      }
+    }
+    follow_file();
+  }
+
+  // Writes the config's jobs into the state; true if that changed it.
+  bool merge_config() {
+    if (!config.config) return false;
     std::vector<std::string> changes;
     store.update([&](StateDocument& doc) {
       changes = merge_config_jobs(doc, *config.config, clock().now());
       return !changes.empty();
     });
     for (const std::string& change : changes) config.log(LogLevel::info, change);
+    return !changes.empty();
   }
 
   Clock& clock() const { return config.clock != nullptr ? *config.clock : SystemClock::instance(); }
@@ -79,8 +93,10 @@ struct Runner::Impl {
   Executor executor;
   std::shared_ptr<SchedulerEngine> engine;
   std::unique_ptr<StateWatch> watch;
-  std::mutex mutex;         // guards unreadable
+  std::mutex mutex;         // guards unreadable, following, changed_before_following
   std::string unreadable;   // the last read error reported
+  bool following = false;   // start() has made the first sync
+  bool changed_before_following = false;
   bool started = false;
 };
 
@@ -89,13 +105,27 @@ Runner::Runner(RunnerConfig config) : impl_(std::make_unique<Impl>(std::move(con
 Runner::~Runner() { shutdown(); }
 
 void Runner::start() {
+  // Watching starts before the state is first read, so that a change made
+  // by another command at any moment from then on is seen; changes before
+  // the first sync are applied right after it.
+  const std::filesystem::path& file = impl_->config.state_file;
+  detail::make_folders(file.has_parent_path() ? file.parent_path() : std::filesystem::path("."));
+  impl_->watch = std::make_unique<StateWatch>(
+      file, [this] { impl_->on_file_event(); }, [this] { impl_->engine->wake(); });
   impl_->engine->initialize();
   impl_->started = true;
-  impl_->merge_config();
-  // Watching starts before the first read, so that no change falls between.
-  impl_->watch = std::make_unique<StateWatch>(
-      impl_->config.state_file, [this] { impl_->follow_file(); }, [this] { impl_->engine->wake(); });
-  impl_->follow_file();
+  // The first sync uses the document initialize() read, unless the
+  // config's jobs changed the file since.
+  const StateDocument loaded = impl_->engine->take_loaded_document();
+  const bool merged = impl_->merge_config();
+  if (!merged) impl_->engine->sync(loaded, [this](const JobRecord& record) { return impl_->make_task(record); });
+  bool changed_meanwhile = false;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->following = true;
+    changed_meanwhile = impl_->changed_before_following;
+  }
+  if (merged || changed_meanwhile) impl_->follow_file();
 }
 
 void Runner::reload(Config config) {

@@ -1,6 +1,8 @@
 #include "scheduler_engine.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <string>
 #include <utility>
 
@@ -62,6 +64,12 @@ SchedulerEngine::~SchedulerEngine() { shutdown(); }
 
 void SchedulerEngine::log(LogLevel level, const std::string& message) const { config_.log(level, message); }
 
+StateDocument SchedulerEngine::take_loaded_document() {
+  std::lock_guard lock(mutex_);
+  stored_.clear();
+  return std::move(loaded_);
+}
+
 void SchedulerEngine::initialize() {
   std::unique_lock lock(mutex_);
   if (initialized_) throw Error(ErrorCode::invalid_argument, "initialize() was called twice");
@@ -77,8 +85,9 @@ void SchedulerEngine::initialize() {
                                  (record.last_run ? format_rfc3339(*record.last_run) : std::string("?")) +
                                  " was interrupted (the scheduler stopped before it ended); it will not run again");
     }
-    stored_[record.name] = record;
   }
+  for (std::size_t i = 0; i < doc.jobs.size(); ++i) stored_.emplace(doc.jobs[i].name, i);
+  loaded_ = std::move(doc);
   if (interrupted) {
     backend_->commit([](StateDocument& current) {
       for (JobRecord& record : current.jobs) {
@@ -104,7 +113,7 @@ void SchedulerEngine::schedule(JobConfig job) {
   if (jobs_.count(job.name) != 0) throw Error(ErrorCode::job_exists, "a job named " + job.name + " is already scheduled");
 
   const auto stored = stored_.find(job.name);
-  JobRecord record = stored != stored_.end() ? stored->second : JobRecord{};
+  JobRecord record = stored != stored_.end() ? loaded_.jobs[stored->second] : JobRecord{};
   record.name = job.name;
   record.schedule = job.schedule;
   record.timezone = job.timezone.value_or("");
@@ -116,7 +125,7 @@ void SchedulerEngine::schedule(JobConfig job) {
   record.dst_gap = to_string(job.options.dst_gap);
   record.dst_repeat = to_string(job.options.dst_repeat);
   // A pause survives restarts: a stored paused job stays paused.
-  record.enabled = job.enabled && (stored == stored_.end() || stored->second.enabled);
+  record.enabled = job.enabled && (stored == stored_.end() || loaded_.jobs[stored->second].enabled);
 
   RunTask task = [user_task = job.task](const RunContext& context) {
     user_task(context);
@@ -327,20 +336,25 @@ void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const Run
   record.last_duration = std::chrono::duration_cast<milliseconds>(now - started);
   record.last_finished_at = now;
   const auto current = jobs_.find(record.name);
-  if (current != jobs_.end() && current->second == run.entry) commit_records({&entry}, false);
+  // The loop writes it, with every other result and start of its round: a
+  // burst of runs ending together (a catch-up) shares one write.
+  if (current != jobs_.end() && current->second == run.entry) mark_unsaved(entry);
   const auto [level, message] = describe_run_end(run.context, outcome, *record.last_duration);
   log(level, message);
   loop_cv_.notify_all();
   idle_cv_.notify_all();
 }
 
-void SchedulerEngine::mark_unsaved(const Entry& entry) {
-  if (std::find(unsaved_.begin(), unsaved_.end(), &entry) == unsaved_.end()) unsaved_.push_back(&entry);
+void SchedulerEngine::mark_unsaved(Entry& entry) {
+  if (entry.unsaved) return;
+  entry.unsaved = true;
+  unsaved_.push_back(&entry);
 }
 
 void SchedulerEngine::flush() {
   if (unsaved_.empty()) return;
-  commit_records(unsaved_, false);
+  commit_records({unsaved_.begin(), unsaved_.end()}, false);
+  for (Entry* entry : unsaved_) entry->unsaved = false;
   unsaved_.clear();
 }
 
@@ -378,13 +392,20 @@ InstantMs SchedulerEngine::durable_watermark(const Entry& entry, Instant now) co
 void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records) {
   const Instant now = whole_seconds(clock_.now());
   backend_->commit([&](StateDocument& doc) {
+    // The index views the names in doc.jobs, so new records are appended
+    // only after the loop.
+    std::unordered_map<std::string_view, JobRecord*> index;
+    index.reserve(doc.jobs.size());
+    for (JobRecord& record : doc.jobs) index.emplace(record.name, &record);
+    std::vector<JobRecord> added;
     for (const Entry* entry : entries) {
-      JobRecord* stored = doc.find(entry->record.name);
-      if (stored == nullptr) {
+      const auto found = index.find(entry->record.name);
+      if (found == index.end()) {
         // Bookkeeping of a job someone removed from the file is dropped.
-        if (whole_records) doc.jobs.push_back(entry->record);
+        if (whole_records) added.push_back(entry->record);
         continue;
       }
+      JobRecord* stored = found->second;
       if (whole_records) {
         // Members this version does not know stay as the file has them now.
         UnknownFields unknown = std::move(stored->unknown);
@@ -400,6 +421,7 @@ void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, b
         stored->trigger_requested_at.reset();
       }
     }
+    for (JobRecord& record : added) doc.jobs.push_back(std::move(record));
   });
 }
 
@@ -448,12 +470,12 @@ void SchedulerEngine::loop() {
 bool SchedulerEngine::idle_locked() const {
   // Equality, not <=: after the clock is set back, a loop that last acted on
   // a later time has not yet seen the current one.
-  if (observed_ != clock_.now() || running_total_ != 0 || !ready_.empty()) return false;
+  if (observed_ != clock_.now() || running_total_ != 0 || !ready_.empty() || !unsaved_.empty()) return false;
   return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
 }
 
 bool SchedulerEngine::quiet_locked() const {
-  if (running_total_ != 0 || !ready_.empty()) return false;
+  if (running_total_ != 0 || !ready_.empty() || !unsaved_.empty()) return false;
   return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
 }
 

@@ -78,6 +78,11 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
 
   // For the sched command's runner, where the state file defines the jobs.
   //
+  // The document initialize() loaded (runs left running already marked
+  // interrupted), handed over once so that the first sync() needs no
+  // second read; schedule() then finds no stored records.
+  StateDocument take_loaded_document();
+  //
   // Makes the scheduled jobs those of `doc` that have a command: adopts new
   // ones (planning their catch-up from their watermark), drops removed ones
   // (their running runs end normally), applies changed definitions and
@@ -115,6 +120,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     int running = 0;
     std::shared_ptr<Job> handle{};
     std::optional<InstantMs> trigger_taken{};  // the manual-run request this engine has queued
+    bool unsaved = false;  // in unsaved_
   };
 
   struct StartedRun {
@@ -139,7 +145,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // Writes the entries: their whole records, or only their bookkeeping.
   void commit_records(const std::vector<const Entry*>& entries, bool whole_records);
   // Changes of one loop round are collected and written once, by flush().
-  void mark_unsaved(const Entry& entry);
+  void mark_unsaved(Entry& entry);
   void flush();
   void commit_record(const Entry& entry) { commit_records({&entry}, true); }
   bool idle_locked() const;
@@ -158,10 +164,11 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   mutable std::condition_variable idle_cv_;  // wakes wait_idle(), wait_quiet(), wait_runs_ended()
 
   std::map<std::string, std::shared_ptr<Entry>> jobs_;
-  std::map<std::string, JobRecord> stored_;  // records loaded at initialize
+  StateDocument loaded_;                     // the document initialize() loaded
+  std::map<std::string, std::size_t, std::less<>> stored_;  // its records not yet scheduled: name -> index
   std::map<std::string, std::string> unrunnable_;  // records sync() cannot run, with why (logged once)
   std::deque<StartedRun> ready_;             // started (recorded) runs waiting for a worker
-  std::vector<const Entry*> unsaved_;        // changed this round, not yet written
+  std::vector<Entry*> unsaved_;              // changed this round, not yet written
   std::size_t running_total_ = 0;
   bool initialized_ = false;
   bool stopping_ = false;
