@@ -68,15 +68,15 @@ int run_here(const Context& context, const std::string& name, const GlobalOption
 int run_trigger(const std::string& name, const GlobalOptions& globals, Io& io) {
   validate_job_name(name);
   const Context context = resolve_context(globals, io);
-  if (const auto runner = RunnerLock::holder(context.state_file)) return request_run(context, name, *runner, io);
-  try {
-    return run_here(context, name, globals, io);
-  } catch (const Error& e) {
-    // A runner started between the look and the lock: ask it instead.
-    if (e.code() != ErrorCode::scheduler_running) throw;
-    const auto runner = RunnerLock::holder(context.state_file);
-    if (!runner) throw;
-    return request_run(context, name, *runner, io);
+  // The runner lock may change hands between the look and the take (another
+  // foreground trigger ending): look again a few times before giving up.
+  for (int attempt = 0;; ++attempt) {
+    if (const auto runner = RunnerLock::holder(context.state_file)) return request_run(context, name, *runner, io);
+    try {
+      return run_here(context, name, globals, io);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::scheduler_running || attempt == 4) throw;
+    }
   }
 }
 

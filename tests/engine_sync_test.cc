@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "sched/state.h"
 #include "scheduler_engine.h"
 #include "state_backend.h"
@@ -34,6 +38,7 @@ struct Fixture {
     config.state_file = dir / "state.json";
     config.clock = &clock;
     config.timezone = "UTC";
+    config.lock_wait = 200ms;
     config.log = [this](sched::LogLevel level, const std::string& line) {
       std::lock_guard guard(mutex);
       log.push_back(std::string(sched::to_string(level)) + ": " + line);
@@ -200,4 +205,44 @@ TEST_CASE("a changed definition takes effect; syncing the engine's own writes wr
   f.clock.advance(1s);
   f.sync();
   CHECK(f.store.load(sched::CorruptFile::refuse).timestamp == written);
+}
+
+TEST_CASE("a run whose start cannot be written does not start, and starts once when it can", "[engine][sync]") {
+  Fixture f;
+  f.change([&](sched::StateDocument& doc) { doc.jobs.push_back(shell_job("tick", "*/10 * * * * *", utc(2024, 1, 15, 7, 59, 30))); });
+  f.engine->initialize();
+  f.sync();
+  // Another process holds the state file's lock past the engine's wait.
+  const int lock = ::open((f.dir / "state.json.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  REQUIRE(::flock(lock, LOCK_EX) == 0);
+  f.clock.advance(10s);  // 07:59:40 is due
+  CHECK_FALSE(f.engine->wait_idle(1s));
+  CHECK(f.taken_runs().empty());
+  CHECK(f.record("tick").run_count == 0);
+  {
+    std::lock_guard guard(f.mutex);
+    CHECK(std::count(f.log.begin(), f.log.end(),
+                     "error: 1 run not started: the state file could not be written; trying again in a second") >= 1);
+  }
+  ::close(lock);
+  f.advance(1s);
+  CHECK(f.taken_runs() == std::vector<std::string>{"tick@2024-01-15T07:59:40.000Z schedule"});
+  CHECK(f.record("tick").run_count == 1);
+  CHECK(f.record("tick").watermark == utc(2024, 1, 15, 7, 59, 41));
+}
+
+TEST_CASE("a trigger request stays in the file until its run has started", "[engine][sync]") {
+  Fixture f;
+  f.change([&](sched::StateDocument& doc) {
+    doc.jobs.push_back(shell_job("yearly", "0 0 1 1 *", utc(2024, 1, 15, 7, 59, 30)));
+  });
+  f.engine->initialize();
+  f.sync();
+  f.engine->stop_starting();  // queued runs wait, as behind a full max_concurrent
+  f.change([](sched::StateDocument& doc) { doc.find("yearly")->trigger_requested_at = utc(2024, 1, 15, 7, 59, 31); });
+  f.engine->sync(f.store.load(sched::CorruptFile::refuse), [&f](const sched::JobRecord& r) { return f.task(r); });
+  f.clock.advance(1s);
+  CHECK(f.engine->wait_quiet(300ms) == false);
+  CHECK(f.record("yearly").trigger_requested_at == utc(2024, 1, 15, 7, 59, 31));
+  CHECK(f.taken_runs().empty());
 }

@@ -131,7 +131,7 @@ void SchedulerEngine::schedule(JobConfig job) {
     user_task(context);
     return RunOutcome{};
   };
-  const auto entry = adopt_locked(std::move(record), std::move(task), whole_seconds(clock_.now()));
+  const auto entry = adopt_locked(std::move(record), std::move(task), whole_seconds(clock_.now()), true);
   entry->on_error = job.on_error;
   jobs_[job.name] = entry;
   stored_.erase(job.name);
@@ -139,7 +139,8 @@ void SchedulerEngine::schedule(JobConfig job) {
   loop_cv_.notify_all();
 }
 
-std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now) {
+std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now,
+                                                                       bool at_start) {
   // Throws for a record that describes no valid schedule, before any change.
   Schedule schedule = record_schedule(record, default_zone_);
   const CatchupPolicy policy = record_policy(record);
@@ -158,7 +159,12 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
   }
   const Instant watermark = whole_seconds(*r.watermark);
   entry->horizon = std::max(now, watermark);
-  if (r.enabled && watermark < now) {
+  if (r.enabled && watermark < now && !at_start) {
+    // A job that appears while the scheduler runs (sched add): its fires
+    // since the watermark are the loop's, with the loop's rules, so a fire
+    // due a moment before the scheduler read the file is an ordinary run.
+    entry->horizon = watermark;
+  } else if (r.enabled && watermark < now) {
     apply_plan(*entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
   } else if (!r.enabled) {
     r.watermark = std::max(*r.watermark, InstantMs{now});
@@ -249,6 +255,14 @@ void SchedulerEngine::process_due(Instant now) {
 
 void SchedulerEngine::dispatch(InstantMs now) {
   std::vector<StartedRun> started;
+  // What each start changed, to undo it if the write that records it fails.
+  struct Undo {
+    std::shared_ptr<Entry> entry;
+    JobRecord record;
+    PendingRun run;
+    std::optional<InstantMs> trigger_taken;
+  };
+  std::vector<Undo> undo;
   for (auto& [name, entry] : jobs_) {
     while (!starting_stopped_ && !entry->queue.empty() && running_total_ < config_.max_concurrent) {
       const PendingRun& next = entry->queue.front();
@@ -257,6 +271,8 @@ void SchedulerEngine::dispatch(InstantMs now) {
       const bool may_overlap = !entry->record.protect && next.trigger != RunTrigger::catch_up;
       if (entry->running > 0 && !may_overlap) break;
       JobRecord& record = entry->record;
+      undo.push_back({entry, record, next, entry->trigger_taken});
+      if (next.request) entry->trigger_taken = next.request;  // the write clears the request
       record.run_count += 1;
       record.last_run = InstantMs{next.at};
       // A manual run covers no fire time: it leaves the watermark alone.
@@ -278,8 +294,26 @@ void SchedulerEngine::dispatch(InstantMs now) {
     }
   }
   // One durable write records every start of this round, with every other
-  // change the round made, before any task runs.
-  flush();
+  // change the round made, before any task runs. A run whose start could
+  // not be written does not start: it goes back to its queue and the loop
+  // tries again in a second; a crash meanwhile leaves its fire missed,
+  // never run twice.
+  if (!flush()) {
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+      it->entry->record = it->record;
+      it->entry->trigger_taken = it->trigger_taken;
+      it->entry->queue.push_front(it->run);
+      it->entry->running -= 1;
+      running_total_ -= 1;
+    }
+    if (!started.empty()) {
+      log(LogLevel::error, std::to_string(started.size()) + " run" + (started.size() == 1 ? "" : "s") +
+                               " not started: the state file could not be written; trying again in a second");
+    }
+    retry_at_ = now + seconds{1};
+    return;
+  }
+  retry_at_.reset();
   if (started.empty()) return;
   for (StartedRun& run : started) {
     log(LogLevel::info, "job " + run.context.job_name + ": started the " + to_string(run.context.trigger) +
@@ -351,11 +385,12 @@ void SchedulerEngine::mark_unsaved(Entry& entry) {
   unsaved_.push_back(&entry);
 }
 
-void SchedulerEngine::flush() {
-  if (unsaved_.empty()) return;
-  commit_records({unsaved_.begin(), unsaved_.end()}, false);
+bool SchedulerEngine::flush() {
+  if (unsaved_.empty()) return true;
+  if (!commit_records({unsaved_.begin(), unsaved_.end()}, false)) return false;
   for (Entry* entry : unsaved_) entry->unsaved = false;
   unsaved_.clear();
+  return true;
 }
 
 namespace {
@@ -389,9 +424,9 @@ InstantMs SchedulerEngine::durable_watermark(const Entry& entry, Instant now) co
   return std::max(*entry.record.watermark, InstantMs{mark});
 }
 
-void SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records) {
+bool SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records) {
   const Instant now = whole_seconds(clock_.now());
-  backend_->commit([&](StateDocument& doc) {
+  return backend_->commit([&](StateDocument& doc) {
     // The index views the names in doc.jobs, so new records are appended
     // only after the loop.
     std::unordered_map<std::string_view, JobRecord*> index;
@@ -459,7 +494,7 @@ void SchedulerEngine::loop() {
     observed_ = now;
     idle_cv_.notify_all();
 
-    InstantMs deadline = now + kIdleWake;
+    InstantMs deadline = retry_at_.value_or(now + kIdleWake);
     for (const auto& [name, entry] : jobs_) {
       if (entry->record.enabled && entry->next_fire) deadline = std::min(deadline, InstantMs{*entry->next_fire});
     }

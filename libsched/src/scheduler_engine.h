@@ -106,6 +106,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     Instant at;
     RunTrigger trigger;
     std::uint64_t skipped;  // older fires skipped when this catch-up was planned
+    std::optional<InstantMs> request{};  // manual runs: the triggerRequestedAt it answers
   };
 
   struct Entry {
@@ -119,7 +120,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     std::deque<PendingRun> queue{};
     int running = 0;
     std::shared_ptr<Job> handle{};
-    std::optional<InstantMs> trigger_taken{};  // the manual-run request this engine has queued
+    std::optional<InstantMs> trigger_queued{};  // the manual-run request this engine has queued
+    std::optional<InstantMs> trigger_taken{};   // the one it started or dropped: cleared in the file
     bool unsaved = false;  // in unsaved_
   };
 
@@ -128,9 +130,11 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     RunContext context;
   };
 
-  // Creates the entry of a job from its record (definition and bookkeeping),
-  // applies the watermark rules and plans its catch-up.
-  std::shared_ptr<Entry> adopt_locked(JobRecord record, RunTask task, Instant now);
+  // Creates the entry of a job from its record (definition and bookkeeping)
+  // and applies the watermark rules. `at_start`: the fires since its
+  // watermark were missed while no scheduler ran, and their catch-up is
+  // planned now; otherwise the loop deals with them as with any late fire.
+  std::shared_ptr<Entry> adopt_locked(JobRecord record, RunTask task, Instant now, bool at_start);
   void apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now);
   void pause_locked(Entry& entry);
   void resume_locked(Entry& entry, InstantMs from);
@@ -143,10 +147,11 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   void finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome);
   InstantMs durable_watermark(const Entry& entry, Instant now) const;
   // Writes the entries: their whole records, or only their bookkeeping.
-  void commit_records(const std::vector<const Entry*>& entries, bool whole_records);
-  // Changes of one loop round are collected and written once, by flush().
+  bool commit_records(const std::vector<const Entry*>& entries, bool whole_records);
+  // Changes of one loop round are collected and written once, by flush();
+  // false when the write failed (the changes stay unsaved, for the next try).
   void mark_unsaved(Entry& entry);
-  void flush();
+  bool flush();
   void commit_record(const Entry& entry) { commit_records({&entry}, true); }
   bool idle_locked() const;
   bool quiet_locked() const;
@@ -173,6 +178,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool initialized_ = false;
   bool stopping_ = false;
   bool starting_stopped_ = false;  // stop_starting() was called
+  bool synced_ = false;            // sync() has run once: later adoptions are not at start
+  std::optional<InstantMs> retry_at_;  // a write failed: the loop tries again then
   InstantMs observed_{};  // the clock time the loop last acted on
   std::thread loop_thread_;
   std::vector<std::thread> workers_;

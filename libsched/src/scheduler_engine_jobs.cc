@@ -45,6 +45,7 @@ void SchedulerEngine::pause_locked(Entry& entry) {
   // Queued runs that have not started are given up, and counted.
   for (const PendingRun& run : entry.queue) {
     if (run.trigger != RunTrigger::manual) skip_fire(entry, run.at, "the job was paused");
+    if (run.request) entry.trigger_taken = run.request;  // dropped: cleared in the file
   }
   entry.queue.clear();
   entry.next_fire.reset();
@@ -107,7 +108,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
     std::shared_ptr<Entry> entry = found == jobs_.end() ? nullptr : found->second;
     try {
       if (!entry) {
-        entry = adopt_locked(record, make_task(record), now);
+        entry = adopt_locked(record, make_task(record), now, !synced_);
         jobs_[record.name] = entry;
         if (!(entry->record == record)) mark_unsaved(*entry);
         log(LogLevel::debug, "job " + record.name + ": scheduled" +
@@ -139,15 +140,20 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
       }
       continue;
     }
-    if (record.trigger_requested_at && record.trigger_requested_at != entry->trigger_taken) {
-      entry->trigger_taken = record.trigger_requested_at;
-      mark_unsaved(*entry);  // the write clears the request
-      const Instant at = whole_seconds(*record.trigger_requested_at);
+    // A request is cleared in the file by the write that records its run's
+    // start (dispatch), or at once when it is dropped, never before: a
+    // crash in between leaves it for the next scheduler.
+    const auto& request = record.trigger_requested_at;
+    if (request && request != entry->trigger_queued && request != entry->trigger_taken) {
+      entry->trigger_queued = request;
+      const Instant at = whole_seconds(*request);
       if (entry->record.protect && entry->running > 0) {
+        entry->trigger_taken = request;
+        mark_unsaved(*entry);
         log(LogLevel::warning, "job " + record.name + ": the manual run asked for at " + format_rfc3339(at) +
                                    " is skipped (the previous run is still going)");
       } else {
-        entry->queue.push_back({at, RunTrigger::manual, 0});
+        entry->queue.push_back({at, RunTrigger::manual, 0, request});
       }
     }
   }
@@ -161,6 +167,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
     it = jobs_.erase(it);
   }
   std::erase_if(unrunnable_, [&](const auto& item) { return doc.find(item.first) == nullptr; });
+  synced_ = true;
   flush();
   loop_cv_.notify_all();
   idle_cv_.notify_all();

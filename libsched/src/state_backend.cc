@@ -11,7 +11,10 @@ namespace {
 class MemoryBackend final : public StateBackend {
  public:
   StateDocument open() override { return doc_; }
-  void commit(const std::function<void(StateDocument&)>& change) override { change(doc_); }
+  bool commit(const std::function<void(StateDocument&)>& change) override {
+    change(doc_);
+    return true;
+  }
   void close() override {}
 
  private:
@@ -38,14 +41,16 @@ class FileBackend final : public StateBackend {
     }
   }
 
-  void commit(const std::function<void(StateDocument&)>& change) override {
+  bool commit(const std::function<void(StateDocument&)>& change) override {
     try {
       store_.update([&](StateDocument& doc) {
         change(doc);
         return true;
       });
+      return true;
     } catch (const Error& e) {
       log_(LogLevel::error, std::string("could not save state: ") + e.what());
+      return false;
     }
   }
 

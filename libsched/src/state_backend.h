@@ -18,9 +18,11 @@ class StateBackend {
   virtual ~StateBackend() = default;
   // Takes ownership of the state (the runner lock, for a file) and loads it.
   virtual StateDocument open() = 0;
-  // Applies `change` to the current document and saves it. Failures to save
-  // are logged and do not throw: the scheduler goes on (the seed's promise).
-  virtual void commit(const std::function<void(StateDocument&)>& change) = 0;
+  // Applies `change` to the current document and saves it. Returns whether
+  // it was saved; a failure is logged and does not throw, so the scheduler
+  // goes on (the seed's promise), but a run whose start was not saved must
+  // not start.
+  virtual bool commit(const std::function<void(StateDocument&)>& change) = 0;
   // Releases what open() took.
   virtual void close() = 0;
 };
