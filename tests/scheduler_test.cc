@@ -110,18 +110,19 @@ TEST_CASE("a job fires at its instants with a full RunContext", "[scheduler]") {
 }
 
 TEST_CASE("fires missed while the loop could not run follow the catch-up rules", "[scheduler]") {
-  // One step of an hour is what a SIGSTOP or a suspend looks like: 11 fires
-  // were missed, the on-time 09:00 runs, and of the others the newest 2 run.
+  // A step of 59 minutes past the loop's deadline (08:05) is what a SIGSTOP
+  // or a suspend looks like: the 12 fires from 08:05 to 09:00 were missed,
+  // 09:00 too, and the newest 2 of them run.
   Fixture f;
   auto job = f.job("every-5", "*/5 * * * *");
   job.max_missed_runs = 2;
   f.scheduler.schedule(job);
-  f.advance(1h);
-  CHECK(f.recorder.run_ids() == std::vector<std::string>{"every-5@2024-01-15T08:50:00.000Z (catch-up)",
-                                                          "every-5@2024-01-15T08:55:00.000Z (catch-up)",
-                                                          "every-5@2024-01-15T09:00:00.000Z"});
-  CHECK(f.recorder.runs.at(0).skipped == 9);
-  CHECK(f.scheduler.get_job_state("every-5")->skipped_count == 9);
+  f.advance(1min);  // the loop has come round since the job was added: its deadline is 08:05
+  f.advance(59min);
+  CHECK(f.recorder.run_ids() == std::vector<std::string>{"every-5@2024-01-15T08:55:00.000Z (catch-up)",
+                                                          "every-5@2024-01-15T09:00:00.000Z (catch-up)"});
+  CHECK(f.recorder.runs.at(0).skipped == 10);
+  CHECK(f.scheduler.get_job_state("every-5")->skipped_count == 10);
 }
 
 TEST_CASE("a task's exception reaches on_error and the scheduler goes on", "[scheduler]") {

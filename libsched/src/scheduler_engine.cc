@@ -20,6 +20,11 @@ using std::chrono::seconds;
 constexpr seconds kOnTimeSlack{60};
 // Wall-clock drift against elapsed time beyond this is a jump of the clock.
 constexpr milliseconds kJumpTolerance{2000};
+// A loop that comes round this long after its last deadline (or after its
+// last round, when that deadline had passed) could not run: SIGSTOP, a
+// suspend the clocks did not show, a starved machine. Every fire up to now
+// was missed and follows the catch-up rules (SPEC §4).
+constexpr milliseconds kLateWake{1000};
 // The loop wakes at least this often even with nothing due.
 constexpr std::chrono::hours kIdleWake{1};
 
@@ -226,13 +231,13 @@ void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
   log(LogLevel::warning, "job " + entry.record.name + ": skipped the run for " + describe(at) + " (" + why + ")");
 }
 
-void SchedulerEngine::process_due(Instant now) {
+void SchedulerEngine::process_due(Instant now, bool missed_wake) {
   for (auto& [name, entry] : jobs_) {
     if (!entry->record.enabled || !entry->next_fire || *entry->next_fire > now) continue;
     const std::optional<Instant> latest = entry->schedule.prev(now + seconds{1});
     mark_unsaved(*entry);
     if (latest && *latest > entry->horizon) {
-      const bool on_time = *latest >= now - kOnTimeSlack;
+      const bool on_time = !missed_wake && *latest >= now - kOnTimeSlack;
       const Instant missed_until = on_time ? *latest - seconds{1} : now;
       if (missed_until > entry->horizon) {
         const CatchupPlan plan = plan_catchup(entry->schedule, entry->policy, entry->horizon, missed_until);
@@ -464,6 +469,7 @@ void SchedulerEngine::loop() {
   std::unique_lock lock(mutex_);
   InstantMs last_wall = clock_.now();
   milliseconds last_elapsed = clock_.elapsed();
+  InstantMs due_back = last_wall;  // when the loop should be round again, at the latest
   while (!stopping_) {
     const InstantMs now = clock_.now();
     const milliseconds elapsed = clock_.elapsed();
@@ -480,7 +486,10 @@ void SchedulerEngine::loop() {
         entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
         mark_unsaved(*entry);
       }
-    } else if (now > expected + kJumpTolerance) {
+    }
+    bool missed_wake = now > due_back + kLateWake;
+    if (now > expected + kJumpTolerance) {
+      missed_wake = true;
       log(LogLevel::info, "the wall clock jumped forward by " +
                               describe(std::chrono::duration_cast<milliseconds>(now - expected)) +
                               " (suspend or clock change); missed runs follow the catch-up rules");
@@ -489,7 +498,7 @@ void SchedulerEngine::loop() {
     last_elapsed = elapsed;
 
     // Once starting has stopped, fires are left to the next start's catch-up.
-    if (!starting_stopped_) process_due(whole_seconds(now));
+    if (!starting_stopped_) process_due(whole_seconds(now), missed_wake);
     dispatch(now);
     observed_ = now;
     idle_cv_.notify_all();
@@ -498,6 +507,7 @@ void SchedulerEngine::loop() {
     for (const auto& [name, entry] : jobs_) {
       if (entry->record.enabled && entry->next_fire) deadline = std::min(deadline, InstantMs{*entry->next_fire});
     }
+    due_back = std::max(deadline, now);
     clock_.wait_until(lock, loop_cv_, deadline, now);
   }
 }

@@ -140,7 +140,10 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   void resume_locked(Entry& entry, InstantMs from);
   void loop();
   void worker();
-  void process_due(Instant now);
+  // `missed_wake`: the loop came round late or the wall clock jumped
+  // forward, so every fire up to `now` was missed; otherwise the newest fire,
+  // if at most kOnTimeSlack old, is an ordinary run.
+  void process_due(Instant now, bool missed_wake);
   void apply_plan(Entry& entry, const CatchupPlan& plan);
   void skip_fire(Entry& entry, Instant at, const char* why);
   void dispatch(InstantMs now);
