@@ -102,6 +102,7 @@ void SchedulerEngine::initialize() {
   }
   initialized_ = true;
   observed_ = clock_.now();
+  started_at_ = observed_;
   loop_thread_ = std::thread([this] { loop(); });
   const std::size_t workers = std::max<std::size_t>(1, config_.max_concurrent);
   for (std::size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { worker(); });

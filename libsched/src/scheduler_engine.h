@@ -182,6 +182,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool stopping_ = false;
   bool starting_stopped_ = false;  // stop_starting() was called
   bool synced_ = false;            // sync() has run once: later adoptions are not at start
+  InstantMs started_at_{};         // when initialize() took the state
   std::optional<InstantMs> retry_at_;  // a write failed: the loop tries again then
   InstantMs observed_{};  // the clock time the loop last acted on
   std::thread loop_thread_;

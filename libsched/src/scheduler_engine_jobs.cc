@@ -108,7 +108,10 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
     std::shared_ptr<Entry> entry = found == jobs_.end() ? nullptr : found->second;
     try {
       if (!entry) {
-        entry = adopt_locked(record, make_task(record), now, !synced_);
+        // A job defined after this scheduler took the state (its config
+        // merge, another command) missed nothing: the loop has it.
+        const bool new_since_start = record.watermark && *record.watermark >= started_at_;
+        entry = adopt_locked(record, make_task(record), now, !synced_ && !new_since_start);
         jobs_[record.name] = entry;
         if (!(entry->record == record)) mark_unsaved(*entry);
         log(LogLevel::debug, "job " + record.name + ": scheduled" +
