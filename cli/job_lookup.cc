@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sched/error.h"
+#include "sched/job.h"
 
 namespace sched::cli {
 
@@ -10,7 +11,10 @@ Zone default_zone(const SchedulerSettings& settings) {
   return settings.timezone.empty() ? Zone::system() : Zone::locate(settings.timezone);
 }
 
+// A name that breaks the job-name rule (a newline, a '/') is bad input,
+// reported in one line, not looked up.
 const JobRecord& find_job(const StateDocument& doc, const std::string& name) {
+  validate_job_name(name);
   const JobRecord* record = doc.find(name);
   if (record == nullptr) throw Error(ErrorCode::job_not_found, "no job named " + name);
   return *record;
@@ -21,6 +25,7 @@ JobRecord& find_job(StateDocument& doc, const std::string& name) {
 }
 
 void require_jobs(const StateDocument& doc, const std::vector<std::string>& names) {
+  for (const std::string& name : names) validate_job_name(name);
   std::vector<std::string> missing;
   for (const std::string& name : names) {
     if (doc.find(name) == nullptr && std::find(missing.begin(), missing.end(), name) == missing.end()) {

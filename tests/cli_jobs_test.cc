@@ -198,3 +198,16 @@ TEST_CASE("write commands refuse a corrupt state file and leave it where it is",
   CHECK(h.state_bytes() == "{\"version\": \"1.0\", \"jobs\": [");
   CHECK(sched::test::names_in(h.dir().path()) == std::set<std::string>{"state.json", "state.json.lock"});
 }
+
+TEST_CASE("a name that breaks the job-name rule is bad input in one line", "[cli][jobs]") {
+  CliHarness h(kNow);
+  add_jobs(h);
+  const std::string before = h.state_bytes();
+  for (const char* command : {"remove", "pause", "resume"}) {
+    const CliResult r = h.run({command, "a\nb"});
+    CHECK(r.code == sched::cli::kExitUsage);
+    CHECK(r.err == std::string("sched ") + command +
+                       ": invalid job name \"a?b\": only A-Z a-z 0-9 . _ - are allowed\n");
+  }
+  CHECK(h.state_bytes() == before);
+}
