@@ -58,8 +58,10 @@ void print_text(const std::vector<CatchupPreview>& previews, const StateDocument
                 const Context& context, InstantMs at, std::ostream& out) {
   out << "catch-up at a start at " << format_rfc3339(at) << " (state " << context.state_file.string() << ")\n";
   std::uint64_t runs = 0, skipped = 0;
-  for (const CatchupPreview& p : previews) {
-    const JobRecord& record = *doc.find(p.name);
+  // preview_catchup gives one entry per job, in the document's order.
+  for (std::size_t i = 0; i < previews.size(); ++i) {
+    const CatchupPreview& p = previews[i];
+    const JobRecord& record = doc.jobs[i];
     out << "\n" << p.name << ": " << p.schedule << " in " << (p.zone.empty() ? "?" : p.zone) << "\n";
     if (p.problem) {
       out << "  not scheduled: " << *p.problem << "\n";
@@ -115,8 +117,10 @@ void print_json(const std::vector<CatchupPreview>& previews, const StateDocument
   root["stateFile"] = std::filesystem::absolute(context.state_file).string();
   root["jobs"] = ordered_json::array();
   const auto instant = [](const std::optional<InstantMs>& t) { return t ? ordered_json(format_rfc3339(*t)) : ordered_json(); };
-  for (const CatchupPreview& p : previews) {
-    const JobRecord& record = *doc.find(p.name);
+  // preview_catchup gives one entry per job, in the document's order.
+  for (std::size_t i = 0; i < previews.size(); ++i) {
+    const CatchupPreview& p = previews[i];
+    const JobRecord& record = doc.jobs[i];
     ordered_json job;
     job["name"] = p.name;
     job["schedule"] = p.schedule;
