@@ -473,5 +473,16 @@ TEST_CASE("a missing or unreadable file is an io error", "[config]") {
   }
 }
 
+TEST_CASE("fuzz: a newline the file quotes does not break a problem's line", "[config][fuzz]") {
+  // toml++ shows the characters it saw; keys and values are echoed as written.
+  CHECK(load_error("a = t\n") == "DIR/sched.toml:1:6: Error while parsing boolean: expected 'true', saw 't\\n'");
+  CHECK(load_error("[jobs.\"a\\nb\"]\nschedule = \"@daily\\r\"\ncommand = \"x\"\ntimeout = \"1\\n\"\n") ==
+        "DIR/sched.toml:1:7: invalid job name \"a?b\": only A-Z a-z 0-9 . _ - are allowed\n"
+        "DIR/sched.toml:2:12: jobs.a\\nb.schedule: invalid schedule \"@daily\\r\": unknown macro \"@daily\\r\" "
+        "(known: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly)\n"
+        "DIR/sched.toml:4:11: jobs.a\\nb.timeout: invalid duration \"1\\n\": expected a number with a unit, such as "
+        "500ms, 30s, 5m, 2h, 7d or 1h30m");
+}
+
 }  // namespace
 }  // namespace sched

@@ -202,3 +202,12 @@ TEST_CASE("valid forms of every field are accepted", "[cron][parse]") {
     CHECK_NOTHROW(sched::CronExpr::parse(text));
   }
 }
+
+TEST_CASE("fuzz: control characters in a schedule are escaped, so its message stays one line", "[cron][parse][fuzz]") {
+  CHECK(rejection_of("0 0 * * *\n") ==
+        R"(invalid schedule "0 0 * * *\n": day-of-week: "*\n" is not a number in 0-7 or a name SUN-SAT, nL or n#k (column 9))");
+  CHECK(rejection_of("@daily\r") ==
+        R"(invalid schedule "@daily\r": unknown macro "@daily\r" (known: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly))");
+  CHECK(rejection_of("0\t0 * \x01") ==
+        R"(invalid schedule "0\t0 * \x01": expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), found 4)");
+}

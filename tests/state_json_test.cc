@@ -421,3 +421,20 @@ TEST_CASE("unknown members named like known ones are dropped on write", "[state]
   CHECK(read.jobs.at(0).name == "a");
   CHECK(read.jobs.at(0).unknown.empty());
 }
+
+TEST_CASE("fuzz: an instant whose offset carries it past 9999 is refused, not rewritten unreadable",
+          "[state][json][corrupt][fuzz]") {
+  // Read and written back as "10000-01-01T23:58:59.000Z", the file no longer parsed.
+  CHECK(rejection(R"({"version": "1.0", "timestamp": "9999-12-31T23:59:59-23:59"})") ==
+        "corrupt state file s.json: timestamp: instant \"9999-12-31T23:59:59-23:59\" is outside "
+        "0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z");
+  CHECK(rejection(with_job(R"("lastRun": "0000-01-01T00:00:00.000+00:01")")) ==
+        "corrupt state file s.json: jobs[0].lastRun: instant \"0000-01-01T00:00:00.000+00:01\" is outside "
+        "0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z");
+  // The ends of the range are read and written back as they were.
+  const std::string ends = with_job(R"("lastRun": "0000-01-01T00:00:00.000Z", "nextRun": "9999-12-31T23:59:59.999Z")");
+  const std::string written = sched::to_json(sched::parse_state(ends, "s.json"));
+  CHECK(written.find(R"("lastRun": "0000-01-01T00:00:00.000Z")") != std::string::npos);
+  CHECK(written.find(R"("nextRun": "9999-12-31T23:59:59.999Z")") != std::string::npos);
+  CHECK(sched::parse_state(written, "s.json").jobs == sched::parse_state(ends, "s.json").jobs);
+}

@@ -16,6 +16,7 @@
 
 #include <toml++/toml.h>
 
+#include "one_line.h"
 #include "sched/cron.h"
 #include "sched/error.h"
 #include "sched/job.h"
@@ -310,7 +311,7 @@ std::pair<Config, std::vector<std::string>> check(const fs::path& file) {
   try {
     root = toml::parse(text, name);
   } catch (const toml::parse_error& e) {
-    return {config, {where(e.source().begin.line, e.source().begin.column) + std::string(e.description())}};
+    return {config, {where(e.source().begin.line, e.source().begin.column) + detail::one_line(e.description())}};
   }
   Reader reader(fs::absolute(file).parent_path());
   reader.read(root, config);
@@ -319,7 +320,7 @@ std::pair<Config, std::vector<std::string>> check(const fs::path& file) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });
   std::vector<std::string> lines;
-  for (const Problem& p : problems) lines.push_back(where(p.line, p.column) + p.message);
+  for (const Problem& p : problems) lines.push_back(where(p.line, p.column) + detail::one_line(p.message));
   return {std::move(config), std::move(lines)};
 }
 

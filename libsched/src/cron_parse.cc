@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cron_fields.h"
+#include "one_line.h"
 #include "sched/cron.h"
 #include "sched/error.h"
 
@@ -99,8 +100,11 @@ class CronParser {
   }
 
  private:
+  // The text and its pieces are quoted with their control characters escaped
+  // (one_line.h): a newline in a schedule must not break the message.
   [[noreturn]] void fail(const std::string& detail) const {
-    throw Error(ErrorCode::invalid_schedule, "invalid schedule \"" + std::string(text_) + "\": " + detail);
+    throw Error(ErrorCode::invalid_schedule,
+                sched::detail::one_line("invalid schedule \"" + std::string(text_) + "\": " + detail));
   }
 
   [[noreturn]] void fail_at(const Spec& spec, std::size_t offset, const std::string& problem) const {

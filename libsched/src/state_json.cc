@@ -49,6 +49,9 @@ constexpr std::size_t npos = std::string_view::npos;
 constexpr std::size_t kMaxStateBytes = std::size_t{64} << 20;
 // Unknown values become nlohmann DOMs, whose copies and dump() recurse.
 constexpr int kMaxDepth = 64;
+// The instants format_rfc3339 writes in RFC 3339 form, in UTC.
+const InstantMs kFirstInstant{date::sys_days{date::year{0} / 1 / 1}};
+const InstantMs kLastInstant{date::sys_days{date::year{10000} / 1 / 1} - milliseconds{1}};
 
 using Field = std::variant<std::string JobRecord::*, bool JobRecord::*, int JobRecord::*, std::uint64_t JobRecord::*,
                            std::optional<InstantMs> JobRecord::*, std::optional<std::string> JobRecord::*,
@@ -193,6 +196,13 @@ std::optional<InstantMs> read_instant(const Json& v, const Where& w) {
   if (!v.is_string() || !parse_rfc3339(v.get_ref<const std::string&>(), t)) {
     fail(w, "expected an RFC 3339 instant such as \"2024-01-15T08:00:00.000Z\" or null, found " +
                 (v.is_string() ? quote_text(v.get_ref<const std::string&>()) : describe(v)));
+  }
+  // An offset can carry a written 9999-12-31 past the year 9999 in UTC (or
+  // 0000-01-01 before 0000), which format_rfc3339 cannot write back in a
+  // form this reader takes: the rewritten file would be corrupt.
+  if (t < kFirstInstant || t > kLastInstant) {
+    fail(w, "instant " + quote_text(v.get_ref<const std::string&>()) +
+                " is outside 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z");
   }
   return t;
 }
