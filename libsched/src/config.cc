@@ -4,18 +4,21 @@
 
 #include "sched/config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <limits>
-#include <sstream>
 #include <tuple>
 
 #include <toml++/toml.h>
 
+#include "file_checks.h"
+#include "file_lock.h"
 #include "one_line.h"
 #include "sched/cron.h"
 #include "sched/error.h"
@@ -286,16 +289,36 @@ class Reader {
   std::vector<Problem> problems_;
 };
 
+// 10,000 jobs take about 2 MB; a bigger file is not a config.
+constexpr std::size_t kMaxConfigBytes = std::size_t{16} << 20;
+
+// The config decides what runs, so it is read only when it is a regular file
+// that this user or root owns and nobody else may write (file_checks.h);
+// a refusal is invalid_config (exit 2): the file is bad input until chmod or
+// chown fixes it. A symbolic link is followed and the file it points to is
+// checked: sched never writes the config, and dotfile managers link it.
+// O_CLOEXEC: no command another thread starts meanwhile inherits it;
+// O_NONBLOCK: a FIFO in its place does not block the open.
 std::string read_file(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::exists(file, ec)) throw Error(ErrorCode::invalid_config, file.string() + ": no such file");
-  if (fs::is_directory(file, ec)) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(EISDIR));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(errno));
-  return text.str();
+  const detail::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) {
+    if (errno == ENOENT || errno == ENOTDIR) throw Error(ErrorCode::invalid_config, file.string() + ": no such file");
+    throw Error(ErrorCode::io, file.string() + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(EISDIR));
+  if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::invalid_config, file.string() + ": not a regular file");
+  detail::refuse_untrusted(file, st, ErrorCode::invalid_config);
+  std::optional<std::string> text =
+      st.st_size > static_cast<off_t>(kMaxConfigBytes)
+          ? std::nullopt
+          : detail::read_at_most(fd.get(), kMaxConfigBytes, file.string(), static_cast<std::size_t>(st.st_size));
+  if (!text) {
+    throw Error(ErrorCode::invalid_config, file.string() + ": the file is larger than " +
+                                               std::to_string(kMaxConfigBytes) + " bytes, the most a config may have");
+  }
+  return std::move(*text);
 }
 
 // The config and every problem, one `FILE:LINE:COLUMN: message` line each.

@@ -9,8 +9,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "sched/error.h"
@@ -46,8 +47,21 @@ void make_folders(const std::filesystem::path& folder) {
 }
 
 UniqueFd open_lock_file(const std::filesystem::path& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd) throw_io("cannot open lock file", path, errno);
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600));
+  if (!fd) {
+    struct stat link {};
+    if (errno == ELOOP && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      throw Error(ErrorCode::io, "refusing lock file " + path.string() + ": it is a symbolic link; remove it");
+    }
+    throw_io("cannot open lock file", path, errno);
+  }
+  // The umask may have narrowed 0600 (0400 would lock out the next command).
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw_io("cannot open lock file", path, errno);
+  if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::io, "lock file " + path.string() + " is not a regular file");
+  if ((st.st_mode & 07777) != 0600 && st.st_uid == ::geteuid() && ::fchmod(fd.get(), 0600) != 0) {
+    throw_io("cannot set the mode of", path, errno);
+  }
   return fd;
 }
 
@@ -108,15 +122,20 @@ std::optional<long> RunnerLock::holder(const std::filesystem::path& state_file) 
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   // Lines read "1: FLOCK  ADVISORY  WRITE 1234 08:01:131090 0 EOF"; the
-  // device is major:minor in hex, the inode in decimal.
-  std::ifstream locks("/proc/locks");
-  std::string line;
-  while (std::getline(locks, line)) {
+  // device is major:minor in hex, the inode in decimal. "e": O_CLOEXEC, so
+  // that no command another thread starts meanwhile inherits the descriptor.
+  struct Close {
+    void operator()(FILE* f) const { std::fclose(f); }
+  };
+  const std::unique_ptr<FILE, Close> locks(std::fopen("/proc/locks", "re"));
+  if (!locks) return std::nullopt;
+  char line[256];
+  while (std::fgets(line, sizeof line, locks.get()) != nullptr) {
     char kind[16] = {}, mode[16] = {}, access[16] = {};
     long pid = 0;
     unsigned major = 0, minor = 0;
     unsigned long long inode = 0;
-    if (std::sscanf(line.c_str(), "%*[^:]: %15s %15s %15s %ld %x:%x:%llu", kind, mode, access, &pid, &major, &minor,
+    if (std::sscanf(line, "%*[^:]: %15s %15s %15s %ld %x:%x:%llu", kind, mode, access, &pid, &major, &minor,
                     &inode) != 7) {
       continue;
     }

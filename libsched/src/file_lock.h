@@ -45,8 +45,10 @@ class UniqueFd {
 // Throws Error(io).
 void make_folders(const std::filesystem::path& folder);
 
-// Opens `path` read-write, creating it with mode 0600; O_CLOEXEC | O_NOFOLLOW
-// so that a planted symlink cannot make us create or truncate another file.
+// Opens `path` read-write, creating it with mode 0600 (whatever the umask; an
+// existing file of ours gets 0600 back). O_NOFOLLOW so that a planted symlink
+// cannot make us create or truncate another file: a link is refused with
+// "refusing lock file PATH: it is a symbolic link; remove it". O_CLOEXEC.
 // Throws Error(io).
 UniqueFd open_lock_file(const std::filesystem::path& path);
 

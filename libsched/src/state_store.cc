@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -17,8 +19,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "file_checks.h"
 #include "file_lock.h"
 #include "sched/error.h"
+#include "sched/job.h"
 #include "sched/state.h"
 
 namespace sched {
@@ -47,41 +51,75 @@ struct FileId {
   friend bool operator==(const FileId&, const FileId&) = default;
 };
 
-// The file's bytes (nullopt: it does not exist) and which file they came from.
+// The file's bytes (nullopt: it does not exist, or it is too big to read)
+// and which file they came from.
 struct ReadResult {
   std::optional<std::string> text;
   FileId id;
+  std::optional<off_t> too_big;  // the size of a file over kMaxStateBytes
 };
 
+// parse_state refuses a bigger text with the same message; the check here
+// comes before the read, so that a huge file never gets into memory.
+constexpr std::size_t kMaxStateBytes = std::size_t{64} << 20;
+
+[[noreturn]] void throw_symlink(const fs::path& file) {
+  std::error_code ec;
+  const fs::path target = fs::read_symlink(file, ec);
+  throw Error(ErrorCode::io, "refusing " + file.string() + ": it is a symbolic link" +
+                                 (ec ? std::string() : " to " + target.string()) +
+                                 "; name the file itself (every write of the state would replace the link)");
+}
+
+// Opens the state file as it is, never through a symbolic link (O_NOFOLLOW).
+// A linked state file has no legitimate use: every write renames a new file
+// over the link, which cuts it off from its target, and following it would
+// let whoever can plant a link make sched read (and, if it does not parse,
+// rename) a file of their choosing. cron refuses linked crontabs too.
+// O_NONBLOCK: a FIFO in the file's place must not block the open.
 ReadResult read_state_file(const fs::path& file) {
-  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) {
-    if (errno == ENOENT) return {};
-    throw_io("cannot read state file", file, errno);
+    const int err = errno;
+    struct stat link {};
+    if (err == ENOENT) return {};
+    if (err == ELOOP && ::lstat(file.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) throw_symlink(file);
+    throw_io("cannot read state file", file, err);
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_io("cannot read state file", file, errno);
   if (S_ISDIR(st.st_mode)) throw_is_folder(file);
   if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::io, "state file " + file.string() + " is not a regular file");
-  std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
-  std::size_t got = 0;
-  for (;;) {
-    if (got == text.size()) text.resize(2 * text.size());
-    const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_io("cannot read state file", file, errno);
-    }
-    got += static_cast<std::size_t>(n);
+  detail::refuse_untrusted(file, st, ErrorCode::io);
+  const FileId id{st.st_dev, st.st_ino};
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxStateBytes) return {std::nullopt, id, st.st_size};
+  std::optional<std::string> text = detail::read_at_most(
+      fd.get(), kMaxStateBytes, "cannot read state file " + file.string(), static_cast<std::size_t>(st.st_size));
+  if (!text) {  // it grew while we read
+    if (::fstat(fd.get(), &st) != 0) throw_io("cannot read state file", file, errno);
+    return {std::nullopt, id, std::max<off_t>(st.st_size, static_cast<off_t>(kMaxStateBytes) + 1)};
   }
-  text.resize(got);
-  return {std::move(text), {st.st_dev, st.st_ino}};
+  return {std::move(text), id, std::nullopt};
+}
+
+// The rules parse_state does not know: a job name must be one that `sched
+// add` would take (validate_job_name), so that no name in the file can break
+// a log line or an output prefix. A file that breaks them is corrupt like any
+// other invalid file: one bad name is one bad byte in the text.
+void check_job_names(const StateDocument& doc, const fs::path& file) {
+  for (std::size_t i = 0; i < doc.jobs.size(); ++i) {
+    try {
+      validate_job_name(doc.jobs[i].name);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::state_corrupt,
+                  "corrupt state file " + file.string() + ": jobs[" + std::to_string(i) + "].name: " + e.what());
+    }
+  }
 }
 
 bool is_same_file(const fs::path& file, const FileId& id) {
   struct stat st {};
-  return ::stat(file.c_str(), &st) == 0 && FileId{st.st_dev, st.st_ino} == id;
+  return ::lstat(file.c_str(), &st) == 0 && FileId{st.st_dev, st.st_ino} == id;
 }
 
 UniqueFd lock_state(const fs::path& file, std::chrono::milliseconds wait) {
@@ -115,9 +153,16 @@ fs::path move_aside(const fs::path& file, const Error& problem) {
 // state lock.
 StateDocument load_file(const fs::path& file, const StateStoreOptions& options, CorruptFile corrupt, bool locked) {
   const ReadResult read = read_state_file(file);
-  if (!read.text) return {};
+  if (!read.text && !read.too_big) return {};
   try {
-    return parse_state(*read.text, file.string());
+    if (read.too_big) {
+      throw Error(ErrorCode::state_corrupt, "corrupt state file " + file.string() + ": the file is " +
+                                                std::to_string(*read.too_big) + " bytes; a state file may be at most " +
+                                                std::to_string(kMaxStateBytes) + " bytes");
+    }
+    StateDocument doc = parse_state(*read.text, file.string());
+    check_job_names(doc, file);
+    return doc;
   } catch (const Error& e) {
     if (e.code() != ErrorCode::state_corrupt || corrupt == CorruptFile::refuse) throw;
     UniqueFd lock;
