@@ -16,6 +16,7 @@ packages=(
   libbenchmark-dev                  # benchmarks
   groff-base zsh fish               # man pages and completions (tests/e2e/docs_test.sh)
   python3                           # the end-to-end tests read JSON and a notify socket
+  clang libclang-rt-14-dev          # libFuzzer and ThreadSanitizer builds (scripts/fuzz.sh, scripts/tsan.sh)
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
