@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Firing precision of shell jobs through `sched run` (issue 6, item 3).
+
+Usage:
+    python3 bench/shell_precision.py --sched build/cli/sched [--seconds 30] [--jobs 200] [--bash]
+
+--jobs jobs (default 200) on `* * * * * *` are defined in a config file,
+each with the command
+
+    printf '%s %s\\n' "$(date +%s.%N)" "$SCHED_SCHEDULED_AT" >> LEDGER
+
+and `sched --state FILE --config FILE run` runs them for --seconds seconds
+(default 30), twice: with `[scheduler] max_concurrent` = the number of jobs,
+then with the default 16. A run's lateness is the time `date` read minus its
+SCHED_SCHEDULED_AT, so it includes starting /bin/sh and `date`; --bash uses
+shell = "/bin/bash" and bash's $EPOCHREALTIME instead, which leaves out
+`date`'s fork and exec. Runs scheduled in the window [ready + 2 s, ready +
+2 s + S) count. Printed per row: runs counted and expected, median, p99 and
+max lateness in ms, and the state file's writes per second (renames onto
+its name, seen with inotify IN_MOVED_TO on its folder during the window).
+Target: p99 < 50 ms.
+"""
+
+import argparse
+import ctypes
+import ctypes.util
+import datetime as dt
+import os
+import select
+import shutil
+import struct
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scale  # noqa: E402
+
+IN_MOVED_TO = 0x00000080
+IN_NONBLOCK = 0o4000
+IN_CLOEXEC = 0o2000000
+
+
+class RenameCounter:
+    """Counts renames onto `name` in `folder` (inotify through libc)."""
+
+    def __init__(self, folder, name):
+        self.libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        self.fd = self.libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        if self.fd < 0 or self.libc.inotify_add_watch(self.fd, folder.encode(), IN_MOVED_TO) < 0:
+            raise OSError(ctypes.get_errno(), "inotify")
+        self.name = name.encode()
+        self.count = 0
+        self.counting = False
+        self.stopping = False
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        while not self.stopping:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                continue
+            at = 0
+            while at < len(data):
+                _, mask, _, length = struct.unpack_from("iIII", data, at)
+                name = data[at + 16:at + 16 + length].rstrip(b"\0")
+                if self.counting and mask & IN_MOVED_TO and name == self.name:
+                    self.count += 1
+                at += 16 + length
+
+    def close(self):
+        self.stopping = True
+        self.thread.join()
+        os.close(self.fd)
+
+
+def write_config(path, jobs, max_concurrent, ledger, bash):
+    if bash:
+        command = f"""printf '%s %s\\n' "$EPOCHREALTIME" "$SCHED_SCHEDULED_AT" >> {ledger}"""
+    else:
+        command = f"""printf '%s %s\\n' "$(date +%s.%N)" "$SCHED_SCHEDULED_AT" >> {ledger}"""
+    quoted = command.replace("\\", "\\\\").replace('"', '\\"')
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[scheduler]\n")
+        if max_concurrent is not None:
+            f.write(f"max_concurrent = {max_concurrent}\n")
+        if bash:
+            f.write('shell = "/bin/bash"\n')
+        for i in range(jobs):
+            f.write(f'\n[jobs.shell-{i:03d}]\nschedule = "* * * * * *"\ncommand = "{quoted}"\n')
+
+
+def parse_instant(text):
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc).timestamp()
+
+
+def measure(sched, jobs, seconds, max_concurrent, bash, scratch):
+    folder = tempfile.mkdtemp(prefix="row-", dir=scratch)
+    state = os.path.join(folder, "state.json")
+    config = os.path.join(folder, "sched.toml")
+    ledger = os.path.join(folder, "ledger")
+    write_config(config, jobs, max_concurrent, ledger, bash)
+    counter = RenameCounter(folder, "state.json")
+    runner = scale.Runner(sched, state, folder, config=config)
+    try:
+        runner.start()
+        start = int(time.time()) + 3  # the next whole second + 2 s of warm-up
+        end = start + seconds
+        time.sleep(max(0.0, start - time.time()))
+        counter.counting = True
+        time.sleep(max(0.0, end - time.time()))
+        counter.counting = False
+        time.sleep(1.0)  # runs due before `end` finish
+    finally:
+        runner.stop()
+        counter.close()
+    errors = scale.check_loaded(state, runner.log())
+    lateness = []
+    with open(ledger, encoding="ascii") as f:
+        for line in f:
+            actual, scheduled = line.split()
+            at = parse_instant(scheduled)
+            if start <= at < end:
+                lateness.append((float(actual) - at) * 1000.0)
+    lateness.sort()
+    skips = sum(1 for line in runner.log().splitlines() if "skip" in line)
+    return {"label": f"{max_concurrent if max_concurrent is not None else 16}", "runs": len(lateness),
+            "expected": jobs * seconds, "lateness": lateness, "writes": counter.count / seconds, "skip_lines": skips,
+            "errors": errors}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sched", required=True, help="the sched binary, e.g. build/cli/sched")
+    ap.add_argument("--seconds", type=int, default=30, help="length of the window (default 30)")
+    ap.add_argument("--jobs", type=int, default=200, help="number of jobs (default 200)")
+    ap.add_argument("--bash", action="store_true", help="bash's $EPOCHREALTIME instead of date +%%s.%%N")
+    a = ap.parse_args()
+    sched = os.path.abspath(a.sched)
+    scratch = tempfile.mkdtemp(prefix="sched-shell-")
+    try:
+        rows = [measure(sched, a.jobs, a.seconds, mc, a.bash, scratch) for mc in (a.jobs, None)]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    clock = "$EPOCHREALTIME (bash)" if a.bash else "date +%s.%N (sh)"
+    print(f"{a.jobs} shell jobs on \"* * * * * *\" through sched run for {a.seconds} s; "
+          f"lateness = {clock} - $SCHED_SCHEDULED_AT")
+    print(f"{'max_concurrent':>14} {'runs/expected':>15} {'median ms':>9} {'p99 ms':>8} {'max ms':>8} {'writes/s':>9}")
+    for r in rows:
+        v = r["lateness"]
+        if not v:
+            print(f"{r['label']:>14} {'0/' + str(r['expected']):>15} no runs")
+            continue
+        p99 = v[min(len(v) - 1, (len(v) * 99 + 99) // 100 - 1)]
+        note = f"  ({r['skip_lines']} log lines mention skips)" if r["skip_lines"] else ""
+        print(f"{r['label']:>14} {str(r['runs']) + '/' + str(r['expected']):>15} {v[len(v) // 2]:>9.2f} "
+              f"{p99:>8.2f} {v[-1]:>8.2f} {r['writes']:>9.1f}{note}")
+    for r in rows:
+        for line in r["errors"][:2]:
+            print(f"  max_concurrent {r['label']}, the runner logged: {line[:300]}")
+    print("target: p99 < 50 ms; fires of one instant share one state write")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
