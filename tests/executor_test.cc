@@ -175,6 +175,30 @@ TEST_CASE("a missing workdir or shell fails to start with one line", "[executor]
     CHECK(result.error == "workdir /nonexistent-sched-test: No such file or directory");
     CHECK(result.exit_code == -1);
   }
+  SECTION("workdir is a file") {
+    sched::test::TempDir dir;
+    { std::ofstream(dir / "file") << "x"; }
+    CommandSpec spec = shell("true");
+    spec.workdir = dir / "file";
+    const CommandResult result = executor.run(spec, {});
+    CHECK(result.status == Status::failed_to_start);
+    CHECK(result.error == "workdir " + (dir / "file").string() + ": Not a directory");
+  }
+  SECTION("shell is a folder") {
+    CommandSpec spec = shell("true");
+    spec.shell = "/tmp";
+    const CommandResult result = executor.run(spec, {});
+    CHECK(result.status == Status::failed_to_start);
+    CHECK(result.error == "shell /tmp: Permission denied");
+  }
+  SECTION("workdir and shell both missing: the workdir is named") {
+    CommandSpec spec = shell("true");
+    spec.workdir = "/nonexistent-sched-test";
+    spec.shell = "/bin/nosh";
+    const CommandResult result = executor.run(spec, {});
+    CHECK(result.status == Status::failed_to_start);
+    CHECK(result.error == "workdir /nonexistent-sched-test: No such file or directory");
+  }
   SECTION("shell path") {
     CommandSpec spec = shell("true");
     spec.shell = "/bin/nosh";
@@ -214,6 +238,43 @@ TEST_CASE("the child has only descriptors 0-2, stdin from /dev/null", "[executor
   ::close(100);
   CHECK(got.out == std::vector<std::string>{"0", "1", "2", "/dev/null"});
   CHECK(got.err.empty());
+}
+
+TEST_CASE("the command leads its own new process group", "[executor]") {
+  Captured got;
+  // Fields 1 and 5 of the shell's /proc stat: its pid and its group's id.
+  Executor().run(shell("cut -d' ' -f1,5 /proc/$$/stat"), got.sink());
+  REQUIRE(got.out.size() == 1);
+  const std::string pid = got.out[0].substr(0, got.out[0].find(' '));
+  CHECK(got.out[0] == pid + " " + pid);
+  CHECK(pid != std::to_string(::getpgrp()));
+}
+
+// The runner blocks its signals in every thread, and a scheduler started from
+// a script with `&` ignores SIGINT and SIGQUIT: its jobs get neither.
+TEST_CASE("the command starts with no blocked and no ignored signal", "[executor]") {
+  struct sigaction ignore {}, old_int {}, old_quit {};
+  ignore.sa_handler = SIG_IGN;
+  REQUIRE(::sigaction(SIGINT, &ignore, &old_int) == 0);
+  REQUIRE(::sigaction(SIGQUIT, &ignore, &old_quit) == 0);
+  Captured got;
+  std::thread runner([&got] {
+    sigset_t blocked;
+    ::sigemptyset(&blocked);
+    ::sigaddset(&blocked, SIGUSR1);
+    ::sigaddset(&blocked, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+    // Builtins only: a shell waiting for a child blocks signals itself.
+    Executor().run(shell("while read -r line; do case $line in SigBlk:* | SigIgn:*) echo \"$line\";; esac; "
+                         "done < /proc/$$/status"),
+                   got.sink());
+  });
+  runner.join();
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
+  // Signals 32 and 33 (glibc's own) included: an ignored signal stays
+  // ignored across exec, down to every process the job starts.
+  CHECK(got.out == std::vector<std::string>{"SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"});
 }
 
 TEST_CASE("a timeout sends SIGTERM to the command", "[executor]") {

@@ -1,27 +1,20 @@
 #include "executor_spawn.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
 namespace sched::detail {
 namespace {
-
-// What the child reports through the error pipe when a step before (or the)
-// exec fails. Smaller than PIPE_BUF, so written and read in one piece.
-enum class Step : int { setpgid, stdio, workdir, exec };
-struct ChildError {
-  Step step;
-  int err;
-};
 
 std::string describe(std::string_view what, int err) {
   return std::string(what) + ": " + std::generic_category().message(err);
@@ -77,41 +70,37 @@ bool make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
   return read_end && write_end;
 }
 
-// Between fork and exec the child of a threaded process may only make
-// async-signal-safe calls: everything it touches is built before the fork,
-// and a failure goes to the parent as a ChildError on `report`.
-[[noreturn]] void run_child(const char* shell, char* const* argv, char* const* envp, const char* workdir,
-                            int in, int out, int err, int report, int open_max) {
-  auto fail = [&report](Step step) {
-    const ChildError error{step, errno};
-    [[maybe_unused]] const ssize_t n = ::write(report, &error, sizeof error);
-    ::_exit(127);
-  };
-  if (::setpgid(0, 0) != 0) fail(Step::setpgid);
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  // Every disposition back to default: a scheduler started from a script
-  // with `&` ignores SIGINT and SIGQUIT, which its jobs must not inherit.
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+// posix_spawn's file actions and attributes, destroyed on every path.
+// Building them can fail only for lack of memory: error() is then ENOMEM.
+class SpawnSetup {
+ public:
+  SpawnSetup() {
+    note(::posix_spawn_file_actions_init(&actions_));
+    note(::posix_spawnattr_init(&attr_));
   }
-  if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) fail(Step::stdio);
-  // The report pipe moves to fd 3 (still close-on-exec) so that every
-  // descriptor above it, inherited or opened by another thread, can be closed.
-  if (report != 3) {
-    if (::dup3(report, 3, O_CLOEXEC) < 0) fail(Step::stdio);
-    report = 3;
+  ~SpawnSetup() {
+    ::posix_spawn_file_actions_destroy(&actions_);
+    ::posix_spawnattr_destroy(&attr_);
   }
-  if (::close_range(4, ~0U, 0) != 0)  // ENOSYS before Linux 5.9
-    for (int fd = 4; fd < open_max; ++fd) ::close(fd);
-  if (workdir != nullptr && ::chdir(workdir) != 0) fail(Step::workdir);
-  ::execve(shell, argv, envp);
-  fail(Step::exec);
-  ::_exit(127);  // not reached: fail() exits
-}
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+  void note(int error) {
+    if (error_ == 0) error_ = error;
+  }
+  int error() const { return error_; }
+  posix_spawn_file_actions_t* actions() { return &actions_; }
+  posix_spawnattr_t* attr() { return &attr_; }
+
+ private:
+  posix_spawn_file_actions_t actions_{};
+  posix_spawnattr_t attr_{};
+  int error_ = 0;
+};
+
+// Whether the folder open as `dir` (O_PATH) may be entered: the one way
+// fchdir() to it fails once it is open.
+bool can_enter(int dir) { return UniqueFd(::openat(dir, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)).get() >= 0; }
 
 }  // namespace
 
@@ -139,13 +128,21 @@ Spawned spawn(const CommandSpec& spec) {
   std::vector<char*> envp;
   for (std::string& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);
-  const char* workdir = spec.workdir.empty() ? nullptr : spec.workdir.c_str();
-  const long open_max = std::clamp(::sysconf(_SC_OPEN_MAX), 256L, 1L << 20);
 
+  // The workdir is opened here, not chdir'ed to by path in the child:
+  // posix_spawn reports only an error number, not which step failed, and a
+  // missing or non-folder workdir must be told apart from a missing shell.
+  UniqueFd workdir;
+  if (!spec.workdir.empty()) {
+    workdir.reset(::open(spec.workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!workdir) {
+      result.error = describe("workdir " + spec.workdir.string(), errno);
+      return result;
+    }
+  }
   UniqueFd in(above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
-  UniqueFd out_write, err_write, report_read, report_write;
-  if (!in || !make_pipe(result.out, out_write) || !make_pipe(result.err, err_write) ||
-      !make_pipe(report_read, report_write)) {
+  UniqueFd out_write, err_write;
+  if (!in || !make_pipe(result.out, out_write) || !make_pipe(result.err, err_write)) {
     result.error = describe("cannot start", errno);
     return result;
   }
@@ -154,35 +151,49 @@ Spawned spawn(const CommandSpec& spec) {
   for (const UniqueFd* fd : {&result.out, &result.err})
     ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
 
-  const pid_t pid = ::fork();
-  if (pid == 0)
-    run_child(shell.c_str(), argv, envp.data(), workdir, in.get(), out_write.get(), err_write.get(),
-              report_write.get(), static_cast<int>(open_max));
-  if (pid < 0) {
-    result.error = describe("fork", errno);
+  // In the child, in this order: its own process group; every signal's
+  // disposition default and its mask empty (a scheduler started with `&`
+  // ignores SIGINT and SIGQUIT, and the runner blocks its signals: jobs must
+  // inherit neither); then the workdir (first, as its descriptor may be one
+  // of 0-2), stdio, and no descriptor above 2, not even one another thread
+  // opened without O_CLOEXEC.
+  SpawnSetup setup;
+  sigset_t every, none;
+  // Every bit set, not sigfillset(): glibc's set leaves out its internal
+  // signals 32 and 33, which its posix_spawn then leaves ignored in the
+  // child, and an ignored signal stays ignored across exec.
+  std::memset(&every, 0xff, sizeof every);
+  ::sigemptyset(&none);
+  setup.note(::posix_spawnattr_setflags(
+      setup.attr(), POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
+  setup.note(::posix_spawnattr_setpgroup(setup.attr(), 0));
+  setup.note(::posix_spawnattr_setsigdefault(setup.attr(), &every));
+  setup.note(::posix_spawnattr_setsigmask(setup.attr(), &none));
+  if (workdir) setup.note(::posix_spawn_file_actions_addfchdir_np(setup.actions(), workdir.get()));
+  setup.note(::posix_spawn_file_actions_adddup2(setup.actions(), in.get(), 0));
+  setup.note(::posix_spawn_file_actions_adddup2(setup.actions(), out_write.get(), 1));
+  setup.note(::posix_spawn_file_actions_adddup2(setup.actions(), err_write.get(), 2));
+  setup.note(::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 3));
+  if (setup.error() != 0) {
+    result.error = describe("cannot start", setup.error());
     return result;
   }
-  // Also here: whichever of the two runs first, the group exists before the
-  // caller can signal it (EACCES once the child has exec'd is fine).
-  ::setpgid(pid, pid);
-  report_write.reset();  // EOF on report_read now means: the exec succeeded
 
-  ChildError error{};
-  ssize_t n;
-  while ((n = ::read(report_read.get(), &error, sizeof error)) < 0 && errno == EINTR) {
-  }
-  if (n != static_cast<ssize_t>(sizeof error)) {
+  pid_t pid = -1;
+  const int error = ::posix_spawn(&pid, shell.c_str(), setup.actions(), setup.attr(), argv, envp.data());
+  if (error == 0) {
     result.pid = pid;
     return result;
   }
-  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  switch (error.step) {
-    case Step::setpgid: result.error = describe("setpgid", error.err); break;
-    case Step::stdio: result.error = describe("stdio", error.err); break;
-    case Step::workdir: result.error = describe("workdir " + spec.workdir.string(), error.err); break;
-    case Step::exec: result.error = describe("shell " + spec.shell, error.err); break;
-  }
+  // The error is the failed step's errno. setpgid, dup2 and closefrom do
+  // not fail in a new child in practice; the clone (EAGAIN, ENOMEM) may; and
+  // of fchdir and execve, the probe tells which one.
+  if (error == EAGAIN || error == ENOMEM)
+    result.error = describe("cannot start", error);
+  else if (workdir && !can_enter(workdir.get()))
+    result.error = describe("workdir " + spec.workdir.string(), error);
+  else
+    result.error = describe("shell " + spec.shell, error);
   result.out.reset();
   result.err.reset();
   return result;

@@ -18,8 +18,12 @@ struct Spawned {
   std::string error;  // pid == -1: why, in one line
 };
 
-// Forks and execs `spec` (see CommandSpec). Returns once the child has exec'd
-// the shell (pid set), or with the error of the step that failed; a child
+// Starts `spec` (see CommandSpec) with posix_spawn, which does not copy the
+// caller's page tables (glibc: clone with CLONE_VM | CLONE_VFORK), so its cost
+// does not grow with the scheduler's memory. Returns once the child has
+// exec'd the shell (pid set), or with a one-line error (pid -1), e.g.
+// `workdir /nope: No such file or directory`, `shell /bin/nosh: No such file
+// or directory`, `cannot start: Resource temporarily unavailable`; a child
 // that failed before its exec has been reaped. Throws std::bad_alloc only.
 Spawned spawn(const CommandSpec& spec);
 
