@@ -331,9 +331,9 @@ TEST_CASE("a valid file cut at every byte offset is refused", "[state][json][cor
 }
 
 TEST_CASE("a text past the size limit is refused before parsing", "[state][json][corrupt]") {
-  const std::string big = R"({"version": "1.0", "pad": ")" + std::string(std::size_t{64} << 20, 'x') + "\"}";
+  const std::string big = R"({"version": "1.0", "pad": ")" + std::string(std::size_t{256} << 20, 'x') + "\"}";
   CHECK(rejection(big) == "corrupt state file s.json: the file is " + std::to_string(big.size()) +
-                              " bytes; a state file may be at most 67108864 bytes");
+                              " bytes; a state file may be at most 268435456 bytes");
 }
 
 TEST_CASE("instants are written exactly as format_rfc3339 writes them", "[state][json]") {

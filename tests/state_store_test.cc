@@ -341,15 +341,29 @@ TEST_CASE("update waits lock_wait for a held lock, then fails with state_busy", 
   }));
 }
 
-TEST_CASE("a 100 MB file is refused without being parsed, and left as it is", "[state][store][corrupt]") {
+TEST_CASE("a 300 MB file is refused without being parsed, and left as it is", "[state][store][corrupt]") {
   sched::test::TempDir dir;
   const fs::path file = dir.path() / "state.json";
   write_bytes(file, "{");
-  fs::resize_file(file, std::uintmax_t{100} << 20);  // sparse: no disk space used
+  fs::resize_file(file, std::uintmax_t{300} << 20);  // sparse: no disk space used
   CHECK(error_of([&] { (void)sched::StateStore(file).load(sched::CorruptFile::refuse); }) ==
         "state_corrupt: corrupt state file " + file.string() +
-            ": the file is 104857600 bytes; a state file may be at most 67108864 bytes");
-  CHECK(fs::file_size(file) == std::uintmax_t{100} << 20);
+            ": the file is 314572800 bytes; a state file may be at most 268435456 bytes");
+  CHECK(fs::file_size(file) == std::uintmax_t{300} << 20);
+}
+
+TEST_CASE("a document over the size limit is not written, since it could not be read back", "[state][store]") {
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
+  sched::StateStore store(file);
+  store.write(one_job("a"), at(8, 0));
+  const std::string bytes = read_bytes(file);
+  sched::StateDocument huge = one_job("a");
+  huge.jobs[0].command = std::string(std::size_t{256} << 20, 'x');
+  const std::string message = error_of([&] { store.write(huge, at(8, 1)); });
+  CHECK(message.starts_with("io: not writing state file " + file.string() + ": it would be "));
+  CHECK(message.ends_with(" bytes, and a state file may be at most 268435456 bytes; the file is left as it was"));
+  CHECK(read_bytes(file) == bytes);
 }
 
 TEST_CASE("update writes nothing when the change throws", "[state][store]") {

@@ -33,6 +33,7 @@
 #include "json_text.h"
 #include "sched/error.h"
 #include "sched/state.h"
+#include "state_limits.h"
 
 namespace sched {
 namespace {
@@ -45,8 +46,7 @@ using detail::put_number;
 using std::chrono::milliseconds;
 constexpr std::size_t npos = std::string_view::npos;
 
-// 10,000 realistic jobs take 10 MB; a bigger file is not one sched wrote.
-constexpr std::size_t kMaxStateBytes = std::size_t{64} << 20;
+using detail::kMaxStateBytes;  // state_limits.h
 // Unknown values become nlohmann DOMs, whose copies and dump() recurse.
 constexpr int kMaxDepth = 64;
 // The instants format_rfc3339 writes in RFC 3339 form, in UTC.

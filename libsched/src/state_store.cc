@@ -21,6 +21,7 @@
 
 #include "file_checks.h"
 #include "file_lock.h"
+#include "state_limits.h"
 #include "sched/error.h"
 #include "sched/job.h"
 #include "sched/state.h"
@@ -61,7 +62,7 @@ struct ReadResult {
 
 // parse_state refuses a bigger text with the same message; the check here
 // comes before the read, so that a huge file never gets into memory.
-constexpr std::size_t kMaxStateBytes = std::size_t{64} << 20;
+using detail::kMaxStateBytes;
 
 [[noreturn]] void throw_symlink(const fs::path& file) {
   std::error_code ec;
@@ -276,6 +277,11 @@ void StateStore::write(const StateDocument& doc, InstantMs now) const {
   StateDocument stamped = doc;
   stamped.timestamp = now;
   const std::string text = to_json(stamped);
+  if (text.size() > kMaxStateBytes) {
+    throw Error(ErrorCode::io, "not writing state file " + file_.string() + ": it would be " +
+                                   std::to_string(text.size()) + " bytes, and a state file may be at most " +
+                                   std::to_string(kMaxStateBytes) + " bytes; the file is left as it was");
+  }
   detail::make_folders(file_.parent_path());
   remove_stale_temp_files(folder_of(file_), file_.filename().native() + ".tmp-");
   write_atomically(file_, text);
