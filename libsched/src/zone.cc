@@ -1,10 +1,10 @@
 #include "sched/zone.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -34,11 +34,27 @@ std::string zone_name_from_tz_variable(std::string value) {
   return value;
 }
 
+struct CloseFile {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+// The bytes of `path`, or what could be read of them. "e": O_CLOEXEC, so
+// that no job another thread starts meanwhile inherits the descriptor
+// (std::ifstream cannot ask for it).
+std::string read_whole(const std::string& path) {
+  std::string bytes;
+  const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rbe"));
+  if (!file) return bytes;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, n);
+  return bytes;
+}
+
 // The POSIX rule on the last line of the zone's TZif file (version 2 and
 // later end with "\n<rule>\n"), or empty.
 std::string tzif_footer(const std::string& name) {
-  std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_whole("/usr/share/zoneinfo/" + name);
   if (bytes.size() < 6 || bytes.compare(0, 4, "TZif") != 0 || bytes[4] < '2' || bytes.back() != '\n') return {};
   const auto start = bytes.rfind('\n', bytes.size() - 2);
   if (start == std::string::npos) return {};

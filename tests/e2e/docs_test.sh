@@ -23,6 +23,7 @@
 # interactive zsh with compinit completes each line with TAB, and a wrapper
 # around compadd writes down every match it offers.
 set -u
+umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
 
 if (($# != 2)); then
   echo "usage: $0 PATH-TO-SCHED SOURCE-DIR" >&2

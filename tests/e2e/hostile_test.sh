@@ -4,22 +4,26 @@
 #   b  a state file edited by hand with such a name: refused by commands,
 #      moved aside by `sched run`
 #   c  state and config files that another user could have written, links
-#   d  a 100 MB and a 100,000-level nested state file: one clear line, and the
-#      peak memory of sched printed (`peak RSS`), which must stay far below
-#      the file's size
+#   d  a 300 MB, a 100 MB and a 100,000-level nested state file: one clear
+#      line, and the peak memory of sched printed (`peak RSS`): far below the
+#      size of a file over the limit (256 MiB), one copy of a file under it
 #   e  environment values with =, quotes and newlines, and a command with
 #      quotes, reach the job intact through `sched add --env` and `sched run`
+#   f  group-writable files (what umask 002 writes): accepted when the group
+#      is the owner's private group, refused for every near miss; users and
+#      groups of its own, bind-mounted over /etc/passwd and /etc/group in a
+#      mount namespace (root and unshare(1) only)
 # That a job sees no descriptor beyond 0-2 is case k of run_test.sh.
 # Usage: hostile_test.sh PATH-TO-SCHED [CASE...]   (default: all)
 set -u
 sched=$(realpath "$1")
 shift
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(a b c d e)
+[ ${#cases[@]} -gt 0 ] || cases=(a b c d e f)
 
 export TZ=UTC LC_ALL=C
 unset SCHED_STATE SCHED_CONFIG NOTIFY_SOCKET
-umask 022  # files written here by hand must not be group-writable
+umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
 py=$(python3 -c 'import sys; print(sys.executable)') || { echo "FAIL: python3 is needed"; exit 1; }
 root=$(mktemp -d /tmp/sched-e2e-hostile.XXXXXX)
 chmod 755 "$root"  # case c runs sched as another user in here
@@ -143,16 +147,30 @@ case_c() {
   printf '%s' '{"version": "1.0", "jobs": []}' >"$st"
   printf '[jobs.x]\nschedule = "@daily"\ncommand = "true"\n' >"$conf"
 
-  chmod 664 "$st"
-  expect 1 "sched state: refusing $st: it is writable by group (mode 0664); chmod go-w it" --state "$st" state
-  expect 1 "sched run: refusing $st: it is writable by group (mode 0664); chmod go-w it" --state "$st" run
-  chmod 600 "$st"
+  # A group that is not this user's private group (its name is not the
+  # user's): a group-writable file of it is refused.
+  local shared="" g
+  if [ "$(id -u)" = 0 ]; then
+    for g in adm users staff; do getent group "$g" >/dev/null && { shared=$g; break; }; done
+  else
+    for g in $(id -Gn); do [ "$g" != "$(id -un)" ] && { shared=$g; break; }; done
+  fi
+  if [ -n "$shared" ]; then
+    chgrp "$shared" "$st"
+    chmod 664 "$st"
+    expect 1 "sched state: refusing $st: it is writable by group $shared (mode 0664); run chmod g-w $st" --state "$st" state
+    expect 1 "sched run: refusing $st: it is writable by group $shared (mode 0664); run chmod g-w $st" --state "$st" run
+    chmod 600 "$st"
+    ok "a state file writable by group $shared: exit 1, one line naming the file, its mode, the fix"
+  else
+    echo "skipped: $current: no group other than this user's private group to give a file"
+  fi
   chmod 606 "$conf"
-  expect 2 "sched validate: refusing $conf: it is writable by others (mode 0606); chmod go-w it" --config "$conf" validate
-  expect 2 "sched run: refusing $conf: it is writable by others (mode 0606); chmod go-w it" \
+  expect 2 "sched validate: refusing $conf: it is writable by others (mode 0606); run chmod o-w $conf" --config "$conf" validate
+  expect 2 "sched run: refusing $conf: it is writable by others (mode 0606); run chmod o-w $conf" \
     --state "$st" --config "$conf" run
   chmod 644 "$conf"
-  ok "group-writable state: exit 1; world-writable config: exit 2; one line naming the file, its mode, the fix"
+  ok "world-writable config: exit 2; one line naming the file, its mode, the fix"
 
   ln -s "$st" "$dir/link.json"
   expect 1 "sched state: refusing $dir/link.json: it is a symbolic link to $st; name the file itself (every write of the state would replace the link)" \
@@ -166,8 +184,9 @@ case_c() {
     return
   fi
   chown 12345:12345 "$st" "$conf"
-  expect 1 "sched state: refusing $st: owned by uid 12345, not by this user (uid 0)" --state "$st" state
-  expect 2 "sched validate: refusing $conf: owned by uid 12345, not by this user (uid 0)" --config "$conf" validate
+  local fix="run sched as uid 12345, or chown the file"
+  expect 1 "sched state: refusing $st: owned by uid 12345, not by this user (uid 0); $fix" --state "$st" state
+  expect 2 "sched validate: refusing $conf: owned by uid 12345, not by this user (uid 0); $fix" --config "$conf" validate
   ok "root refuses a user's state file (exit 1) and config (exit 2)"
 
   if ! command -v setpriv >/dev/null; then
@@ -186,7 +205,7 @@ case_c() {
   chown 54321 "$u/state.json"
   chmod 644 "$u/state.json"  # readable: the owner check, not the mode, must refuse it
   as_user --state "$u/state.json" state >/dev/null 2>"$dir/err"
-  [ $? -eq 1 ] && [ "$(cat "$dir/err")" = "sched state: refusing $u/state.json: owned by uid 54321, not by this user (uid 12345) or root" ] ||
+  [ $? -eq 1 ] && [ "$(cat "$dir/err")" = "sched state: refusing $u/state.json: owned by uid 54321, not by this user (uid 12345) or root; run sched as uid 54321, or chown the file" ] ||
     fail "uid 12345 on a file of uid 54321: $(cat "$dir/err")"
   ok "another user: root's config is trusted, a third user's state file is refused"
 
@@ -204,21 +223,32 @@ case_c() {
 
 # ---------------------------------------------------------------------------
 case_d() {
-  begin d "a 100 MB and a 100,000-level nested state file"
-  local st=$dir/state.json small=$dir/small.json base big nested code kb
+  begin d "a 300 MB, a 100 MB and a 100,000-level nested state file"
+  local st=$dir/state.json small=$dir/small.json base big hundred nested code kb
   printf '%s' '{"version": "1.0", "jobs": [{"name": "a", "schedule": "@daily", "command": "true"}]}' >"$small"
   read -r code base <<<"$(peak_rss "$dir/out" "$dir/err" --state "$small" state)"
   [ "$code" -eq 0 ] || fail "sched state on a small file: exit $code"
 
-  truncate -s 100000000 "$st"  # sparse: no disk taken
+  truncate -s 300000000 "$st"  # sparse: no disk taken
   read -r code big <<<"$(peak_rss "$dir/out" "$dir/err" --state "$st" state)"
-  [ "$code" -eq 1 ] || fail "sched state on 100 MB: exit $code, wanted 1"
-  [ "$(cat "$dir/err")" = "sched state: corrupt state file $st: the file is 100000000 bytes; a state file may be at most 67108864 bytes" ] ||
-    fail "sched state on 100 MB: $(cat "$dir/err")"
-  echo "peak RSS: sched state: small file ${base} kB, 100 MB file ${big} kB"
-  # Reading the file would take 100,000 kB more than the small file does.
-  [ "$big" -lt $((base + 50000)) ] || fail "peak RSS ${big} kB on a 100 MB file (small file: ${base} kB): it was read"
-  ok "100 MB: exit 1, one line, peak RSS ${big} kB (small file ${base} kB)"
+  [ "$code" -eq 1 ] || fail "sched state on 300 MB: exit $code, wanted 1"
+  [ "$(cat "$dir/err")" = "sched state: corrupt state file $st: the file is 300000000 bytes; a state file may be at most 268435456 bytes" ] ||
+    fail "sched state on 300 MB: $(cat "$dir/err")"
+  echo "peak RSS: sched state: small file ${base} kB, 300 MB file ${big} kB"
+  # Reading the file would take 300,000 kB more than the small file does.
+  [ "$big" -lt $((base + 50000)) ] || fail "peak RSS ${big} kB on a 300 MB file (small file: ${base} kB): it was read"
+  ok "300 MB: exit 1, one line, peak RSS ${big} kB (small file ${base} kB)"
+
+  # Under the limit the file is read once, and its first byte ends the parse.
+  truncate -s 0 "$st" && truncate -s 100000000 "$st"
+  read -r code hundred <<<"$(peak_rss "$dir/out" "$dir/err" --state "$st" state)"
+  [ "$code" -eq 1 ] || fail "sched state on 100 MB of zeros: exit $code, wanted 1"
+  [ "$(cat "$dir/err")" = "sched state: corrupt state file $st: line 1, column 1: unexpected byte 0x00; expected a value" ] ||
+    fail "sched state on 100 MB of zeros: $(cat "$dir/err")"
+  echo "peak RSS: sched state: 100 MB of zeros ${hundred} kB"
+  # One copy of the text (100,000 kB) and no second one.
+  [ "$hundred" -lt $((base + 150000)) ] || fail "peak RSS ${hundred} kB on a 100 MB file (small file: ${base} kB)"
+  ok "100 MB of zeros: exit 1, one line, peak RSS ${hundred} kB"
 
   head -c 100000 /dev/zero | tr '\0' '[' >"$st"
   read -r code nested <<<"$(peak_rss "$dir/out" "$dir/err" --state "$st" state)"
@@ -265,10 +295,95 @@ EOF
   ok "E1='$e1', quotes, backquotes, \$ and \\, newlines, an empty value, a tab; the command's quotes"
 }
 
+# ---------------------------------------------------------------------------
+case_f() {
+  begin f "group-writable files: accepted for the owner's private group only"
+  if [ "$(id -u)" != 0 ]; then
+    echo "skipped: $current: needs root (users and groups of its own in a mount namespace)"
+    return
+  fi
+  if ! command -v setpriv >/dev/null || ! unshare --mount true 2>/dev/null; then
+    echo "skipped: $current: setpriv and unshare --mount (util-linux) are needed"
+    return
+  fi
+  if [ -e /var/run/nscd/socket ]; then
+    echo "skipped: $current: nscd would answer from the machine's databases"
+    return
+  fi
+  # One user per rule of file_checks.h, each with a 0664 state file and
+  # config of its primary group. The ids are far from the machine's own.
+  cp /etc/passwd "$dir/passwd"
+  cp /etc/group "$dir/group"
+  cat >>"$dir/passwd" <<'EOF'
+ann:x:42001:42001::/nonexistent:/bin/sh
+ben:x:42002:42002::/nonexistent:/bin/sh
+cal:x:42003:42003::/nonexistent:/bin/sh
+dan:x:42004:42004::/nonexistent:/bin/sh
+eve:x:42005:42004::/nonexistent:/bin/sh
+fay:x:42006:42100::/nonexistent:/bin/sh
+gus:x:42007:42007::/nonexistent:/bin/sh
+EOF
+  cat >>"$dir/group" <<'EOF'
+ann:x:42001:
+ben:x:42002:ben
+cal:x:42003:eve
+dan:x:42004:
+team:x:42100:
+EOF
+  # as USER ARGS...: `sched ARGS...` as USER (and its primary group), with
+  # the databases above in place of the machine's.
+  as() {
+    local ids
+    ids=$(awk -F: -v u="$1" '$1 == u {print $3 " " $4}' "$dir/passwd")
+    shift
+    unshare --mount sh -c 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group && shift 2 && exec "$@"' \
+      sh "$dir/passwd" "$dir/group" setpriv --reuid="${ids% *}" --regid="${ids#* }" --clear-groups "$sched" "$@"
+  }
+  local user group why home code
+  while read -r user group why; do
+    home=$dir/$user
+    mkdir "$home"
+    printf '%s' '{"version": "1.0", "jobs": []}' >"$home/state.json"
+    printf '[jobs.x]\nschedule = "@daily"\ncommand = "true"\n' >"$home/sched.toml"
+    chown -R "$(awk -F: -v u="$user" '$1 == u {print $3 ":" $4}' "$dir/passwd")" "$home"
+    chmod 664 "$home/state.json" "$home/sched.toml"
+    as "$user" --state "$home/state.json" state >"$dir/out" 2>"$dir/err"
+    code=$?
+    if [ "$why" = "-" ]; then
+      [ $code -eq 0 ] && [ ! -s "$dir/err" ] || fail "$user's 0664 state file: exit $code: $(cat "$dir/err")"
+      as "$user" --config "$home/sched.toml" validate >"$dir/out" 2>"$dir/err" ||
+        fail "$user's 0664 config was refused: $(cat "$dir/err")"
+      ok "$user, group $group: 0664 state file and config accepted"
+      continue
+    fi
+    [ $code -eq 1 ] && [ "$(cat "$dir/err")" = "sched state: refusing $home/state.json: it is writable by group $group (mode 0664); run chmod g-w $home/state.json" ] ||
+      fail "$user's 0664 state file: exit $code: $(cat "$dir/err")"
+    as "$user" --config "$home/sched.toml" validate >"$dir/out" 2>"$dir/err"
+    code=$?
+    [ $code -eq 2 ] && [ "$(cat "$dir/err")" = "sched validate: refusing $home/sched.toml: it is writable by group $group (mode 0664); run chmod g-w $home/sched.toml" ] ||
+      fail "$user's 0664 config: exit $code: $(cat "$dir/err")"
+    ok "$user, group $group (${why//_/ }): 0664 state file refused (exit 1), config refused (exit 2)"
+  done <<'EOF'
+ann ann -
+ben ben -
+cal cal it_lists_another_member
+dan dan it_is_another_user's_primary_group
+fay team it_is_not_named_after_the_user
+gus 42007 it_is_not_in_the_group_database
+EOF
+
+  chmod 666 "$dir/ann/sched.toml"
+  as ann --config "$dir/ann/sched.toml" validate >"$dir/out" 2>"$dir/err"
+  code=$?
+  [ $code -eq 2 ] && [ "$(cat "$dir/err")" = "sched validate: refusing $dir/ann/sched.toml: it is writable by others (mode 0666); run chmod o-w $dir/ann/sched.toml" ] ||
+    fail "ann's 0666 config: exit $code: $(cat "$dir/err")"
+  ok "ann: writable by others is refused, private group or not"
+}
+
 start_ms=$(now_ms)
 for c in "${cases[@]}"; do
   case $c in
-    a | b | c | d | e) "case_$c" ;;
+    a | b | c | d | e | f) "case_$c" ;;
     *) echo "FAIL: unknown case $c"; exit 1 ;;
   esac
 done

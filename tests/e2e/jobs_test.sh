@@ -5,6 +5,7 @@
 # expected times are computed with date(1) and python3's zoneinfo, never by
 # asking sched. Usage: jobs_test.sh PATH-TO-SCHED
 set -u
+umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
 sched=$1
 failures=0
 passes=0

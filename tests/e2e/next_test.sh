@@ -2,6 +2,7 @@
 # End-to-end test of `sched next` through the real binary: exact output,
 # JSON and exit codes. Usage: next_test.sh PATH-TO-SCHED
 set -u
+umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
 sched=$1
 failures=0
 tmp=$(mktemp -d)

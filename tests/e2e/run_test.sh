@@ -14,6 +14,7 @@ cases=("$@")
 
 export TZ=UTC LC_ALL=C
 unset SCHED_STATE SCHED_CONFIG NOTIFY_SOCKET
+umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
 py=$(python3 -c 'import sys; print(sys.executable)') || { echo "FAIL: python3 is needed"; exit 1; }
 root=$(mktemp -d /tmp/sched-e2e-run.XXXXXX)
 export XDG_STATE_HOME=$root/xdg-state XDG_CONFIG_HOME=$root/xdg-config  # never the user's files

@@ -10,6 +10,7 @@ sched=$1
 
 export TZ=UTC LC_ALL=C
 unset SCHED_STATE SCHED_CONFIG NOTIFY_SOCKET FAKETIME
+umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
 faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 for f in "$faketime_lib" /usr/lib/faketime/libfaketime.so.1; do
   [ -e "$f" ] && { faketime_lib=$f; break; }

@@ -2,6 +2,7 @@
 # Installs the build into a temporary prefix and builds a consumer project
 # against it with find_package(sched). Usage: install_test.sh BUILD-DIR SOURCE-DIR
 set -eu
+umask 022  # the installed files' modes must not depend on the caller's umask
 build=$1
 source=$2
 tmp=$(mktemp -d)

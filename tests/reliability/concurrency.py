@@ -322,6 +322,7 @@ class Concurrency:
 
 
 def main():
+    os.umask(0o022)  # sched refuses group-writable files: results must not depend on the caller's umask
     parser = argparse.ArgumentParser(description="Concurrent sched commands while sched run runs (see the docstring).")
     parser.add_argument("sched", help="the sched binary")
     parser.add_argument("--seed", type=int, help="the seed of the pause/resume chains (default: random, printed)")

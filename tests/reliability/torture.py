@@ -596,6 +596,7 @@ def parse_args():
 
 
 def main():
+    os.umask(0o022)  # sched refuses group-writable files: results must not depend on the caller's umask
     args = parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().getrandbits(32)
     print(f"torture: seed {seed} (replay the same choices with --seed {seed})", flush=True)

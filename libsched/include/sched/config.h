@@ -80,13 +80,26 @@ struct Config {
 //   Error(invalid_config, "FILE: no such file") when it does not exist (a
 //   wrong path is bad input),
 //   Error(io, "FILE: <strerror>") when it cannot be read,
+//   Error(invalid_config, one line) when it is not a regular file, is larger
+//   than 16 MiB, or could have been written by another user (the file decides
+//   which commands run, so it is refused as cron refuses such crontabs):
+//     refusing FILE: owned by uid N, not by this user (uid M) or root; run sched as uid N, or chown the file
+//     refusing FILE: it is writable by group G (mode 0664); run chmod g-w FILE
+//     refusing FILE: it is writable by others (mode 0606); run chmod o-w FILE
+//   The file must be owned by the effective uid or by root; group-writable
+//   is allowed only when the group is the owner's private group (its primary
+//   group, named after it, with no other member: what umask 002 on systems
+//   with user private groups writes), world-writable never. A symbolic link
+//   is followed and its target checked (sched never writes the config),
 //   Error(invalid_config, ...) listing EVERY problem, one per line (joined
 //   with '\n', ordered by position) — the same lines validate_config returns.
 Config load_config(const std::filesystem::path& file);
 
 // Every problem in `file`, one `FILE:LINE:COLUMN: message` line each, ordered
 // by position; empty when load_config would succeed. A TOML syntax error stops
-// the check, so it is then the only line. Throws Error(io) like load_config.
+// the check, so it is then the only line. Throws like load_config when the
+// file cannot be read or is refused (missing, not a regular file, too large,
+// writable or owned by another user).
 std::vector<std::string> validate_config(const std::filesystem::path& file);
 
 }  // namespace sched

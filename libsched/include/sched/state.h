@@ -94,6 +94,12 @@ struct StateDocument {
 // a fixed order, then the unknown ones.
 std::string to_json(const StateDocument& doc);
 
+// to_json(doc)'s text with `timestamp` in place of doc.timestamp, handed to
+// `sink` in pieces of about 1 MB instead of built whole: a writer saves the
+// document without a copy of it or of its text (10,000 jobs: 10 MB each).
+void write_json(const StateDocument& doc, std::optional<InstantMs> timestamp,
+                const std::function<void(std::string_view)>& sink);
+
 // Appends one job as to_json writes it inside "jobs": an object whose
 // members are on their own lines indented by indent + 2 spaces, its closing
 // brace by `indent`. `extra` members (name and JSON text) come last; for
@@ -127,19 +133,35 @@ class StateStore {
   // A file that does not parse is handled by `corrupt`; a newer major
   // version throws Error(state_version) and is never touched. Other I/O
   // failures (no permission, a folder in the file's place) throw Error(io).
+  //
+  // The file decides which commands run, so one that another user could
+  // have written throws Error(io) with one line, whatever `corrupt` says,
+  // and is left where it is (never moved aside):
+  //   refusing FILE: owned by uid N, not by this user (uid M) or root; run sched as uid N, or chown the file
+  //   refusing FILE: it is writable by group G (mode 0664); run chmod g-w FILE
+  //   refusing FILE: it is writable by others (mode 0606); run chmod o-w FILE
+  //   refusing FILE: it is a symbolic link to T; name the file itself (...)
+  // It must be owned by the effective uid or by root; group-writable is
+  // allowed only when the group is the owner's private group (its primary
+  // group, named after it, with no other member: what umask 002 on systems
+  // with user private groups writes), world-writable never. A symbolic link
+  // is never followed (O_NOFOLLOW): every write would replace it.
   StateDocument load(CorruptFile corrupt) const;
 
   // Read-modify-write: takes the exclusive lock on <file>.lock (waiting at
   // most lock_wait, then Error(state_busy): "state file busy: <file>"),
   // loads the current file, calls `change`, and writes the result if
-  // `change` returned true. Returns whether it wrote.
+  // `change` returned true. Returns whether it wrote. The lock file is
+  // created 0600 whatever the umask; a symbolic link in its place throws
+  // Error(io) and its target is neither created nor truncated. A file that
+  // load refuses is refused here too.
   bool update(const std::function<bool(StateDocument&)>& change,
               CorruptFile corrupt = CorruptFile::move_aside);
 
-  // Writes `doc` atomically: a temporary file in the same folder (mode 0600),
-  // fsync, rename over the file, fsync of the folder. Creates missing folders
-  // with mode 0700. Sets doc's timestamp to `now`. Callers other than
-  // update() must hold the lock. Throws Error(io).
+  // Writes `doc` atomically: a temporary file in the same folder (mode 0600,
+  // whatever the umask), fsync, rename over the file, fsync of the folder.
+  // Creates missing folders with mode 0700. Sets doc's timestamp to `now`.
+  // Callers other than update() must hold the lock. Throws Error(io).
   void write(const StateDocument& doc, InstantMs now) const;
 
  private:
@@ -155,6 +177,8 @@ class RunnerLock {
   // Throws Error(scheduler_running) at once when another process (or another
   // RunnerLock in this process) holds it:
   //   another scheduler (pid 1234) is using /path/state.json
+  // The lock file is created 0600 whatever the umask; a symbolic link in its
+  // place throws Error(io) and its target is neither created nor truncated.
   static RunnerLock acquire(const std::filesystem::path& state_file);
 
   // The pid of the process that holds the lock of `state_file` now, or empty
