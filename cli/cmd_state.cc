@@ -44,7 +44,11 @@ int run_state(const StateOptions& o, const GlobalOptions& globals, Io& io) {
       if (!view.problem.empty()) io.err << "sched state: warning: job " << view.record->name << ": " << view.problem << "\n";
     }
   }
-  io.out << (o.json ? state_json(views, context.state_file, now, runner) : state_table(views, now));
+  if (o.json) {
+    state_json(io.out, views, context.state_file, now, runner);
+  } else {
+    io.out << state_table(views, now);
+  }
   return kExitOk;
 }
 

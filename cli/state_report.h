@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,10 @@ struct JobView {
 std::vector<JobView> job_views(const std::vector<const JobRecord*>& jobs, const Zone& default_zone, InstantMs now,
                                bool runner);
 
-// The document above, pretty-printed (two-space indent, trailing newline).
-std::string state_json(const std::vector<JobView>& jobs, const std::filesystem::path& state_file, InstantMs now,
-                       std::optional<long> runner_pid);
+// Writes the document above to `out`, pretty-printed (two-space indent,
+// trailing newline). It goes out in pieces of about 64 KB as they fill:
+// 10,000 jobs make 10 MB of text, which need not be in memory at once.
+void state_json(std::ostream& out, const std::vector<JobView>& jobs, const std::filesystem::path& state_file,
+                InstantMs now, std::optional<long> runner_pid);
 
 }  // namespace sched::cli

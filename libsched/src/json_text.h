@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -52,16 +54,35 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// Whether byte c stands for itself inside a JSON string, in the reader and
+// the writer alike: printable ASCII other than '"' and '\'. Everything else
+// (control characters, escapes, UTF-8 sequences) takes the slow path.
+inline constexpr auto kPlainByte = [] {
+  struct Table {
+    bool at[256] = {};
+  } table;
+  for (unsigned c = 0x20; c < 0x80; ++c) table.at[c] = c != '"' && c != '\\';
+  return table;
+}();
+
+// JSON's whitespace: space, \n, \r, \t.
+inline constexpr auto kSpaceByte = [] {
+  struct Table {
+    bool at[256] = {};
+  } table;
+  for (const char c : {' ', '\n', '\r', '\t'}) table.at[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+inline bool is_plain(char c) { return kPlainByte.at[static_cast<unsigned char>(c)]; }
+
 // A JSON string literal. Bytes that are not UTF-8 become U+FFFD, so that
 // every file written parses again.
 inline void put_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
     std::size_t run = i;
-    while (run < s.size() && static_cast<unsigned char>(s[run]) >= 0x20 && static_cast<unsigned char>(s[run]) < 0x80 &&
-           s[run] != '"' && s[run] != '\\') {
-      ++run;
-    }
+    while (run < s.size() && is_plain(s[run])) ++run;
     out.append(s, i, run - i);
     if ((i = run) == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
@@ -118,23 +139,27 @@ class JsonReader {
   JsonReader(std::string_view text, int max_depth) : text_(text), max_depth_(max_depth) {}
 
   char peek() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) {
-      ++pos_;
-    }
+    while (pos_ < text_.size() && kSpaceByte.at[static_cast<unsigned char>(text_[pos_])]) ++pos_;
     return pos_ < text_.size() ? text_[pos_] : '\0';
   }
 
   // Calls member(key) for each member of an object; it must read the value.
+  // `key` (a std::string_view) is valid until member returns: it points into
+  // the text, or for a key with escapes or UTF-8, into a decoded copy.
   template <typename F>
   void object(F&& member) {
     expect('{', "'{'");
     if (consume('}')) return;
+    std::string decoded;
     do {
       if (peek() != '"') unexpected("a member name");
-      std::string key = string();
+      std::string_view key;
+      if (!plain_string(key)) {
+        decoded = string();
+        key = decoded;
+      }
       expect(':', "':'");
-      member(std::move(key));
+      member(key);
     } while (consume(','));
     expect('}', "',' or '}'");
   }
@@ -158,7 +183,7 @@ class JsonReader {
     }
     if (c == '{') {
       Json out = Json::object();
-      object([&](std::string key) { out[std::move(key)] = value(depth + 1); });
+      object([&](std::string_view key) { out[std::string(key)] = value(depth + 1); });
       return out;
     }
     if (c == '[') {
@@ -176,6 +201,58 @@ class JsonReader {
     }
     unexpected("a value");
   }
+
+  // Fast paths for the forms a state file is made of. Each reads a whole
+  // value of the form it names and returns true, or consumes nothing but
+  // whitespace and returns false; the caller then reads the value with
+  // value(), whose result and messages are the reference. What they accept,
+  // value() reads to the same result.
+
+  // A string of printable ASCII without escapes; `out` points into the text.
+  bool plain_string(std::string_view& out) {
+    if (peek() != '"') return false;
+    std::size_t end = pos_ + 1;
+    while (end < text_.size() && is_plain(text_[end])) ++end;
+    if (end == text_.size() || text_[end] != '"') return false;
+    out = text_.substr(pos_ + 1, end - pos_ - 1);
+    pos_ = end + 1;
+    return true;
+  }
+
+  // `true`, `false` or `null` (as value() reads them: by their first bytes).
+  bool literal(std::string_view word) {
+    if (peek() != word.front() || !text_.substr(pos_).starts_with(word)) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  // An integer without fraction or exponent that fits `T` (std::uint64_t:
+  // no minus sign; std::int64_t: either sign).
+  template <typename T>
+  bool plain_integer(T& out) {
+    const char first = peek();
+    if (!(first >= '0' && first <= '9') && !(std::is_signed_v<T> && first == '-')) return false;
+    std::size_t end = pos_ + (first == '-' ? 1 : 0);
+    if (end < text_.size() && text_[end] == '0') {
+      ++end;
+    } else {
+      const std::size_t from = end;
+      while (end < text_.size() && text_[end] >= '0' && text_[end] <= '9') ++end;
+      if (end == from) return false;
+    }
+    if (end < text_.size() && (text_[end] == '.' || text_[end] == 'e' || text_[end] == 'E')) return false;
+    const char* const begin = text_.data() + pos_;
+    const char* const stop = text_.data() + end;
+    const auto [ptr, error] = std::from_chars(begin, stop, out);
+    if (error != std::errc{} || ptr != stop) return false;
+    pos_ = end;
+    return true;
+  }
+
+  // Where the reader is, and a way back there: a caller whose fast path met
+  // a value it does not take reads it again with value().
+  std::size_t position() const { return pos_; }
+  void rewind(std::size_t position) { pos_ = position; }
 
   void end() {
     if (peek() != '\0' || pos_ != text_.size()) unexpected("the end of the file");
@@ -212,10 +289,7 @@ class JsonReader {
     std::string out;
     for (++pos_;;) {
       const std::size_t start = pos_;
-      while (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) >= 0x20 &&
-             static_cast<unsigned char>(text_[pos_]) < 0x80 && text_[pos_] != '"' && text_[pos_] != '\\') {
-        ++pos_;
-      }
+      while (pos_ < text_.size() && is_plain(text_[pos_])) ++pos_;
       out.append(text_, start, pos_ - start);
       if (pos_ == text_.size()) fail("unexpected end of file in a string");
       const auto c = static_cast<unsigned char>(text_[pos_]);

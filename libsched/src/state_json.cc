@@ -13,11 +13,13 @@
 // here: a newer minor version may add values and its files must still load.
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -94,6 +96,19 @@ std::size_t job_member(std::string_view name) {
   return it == index.end() ? npos : it->second;
 }
 
+// The indentation of a job's members in the state file and in `sched state
+// --json`, and put_key's text for each known member at it: 29 members of
+// 10,000 jobs are 290,000 keys.
+constexpr int kMemberIndent = 6;
+const std::array<std::string, kJobMemberCount>& member_key_lines() {
+  static const auto lines = [] {
+    std::array<std::string, kJobMemberCount> out;
+    for (std::size_t m = 0; m < kJobMemberCount; ++m) put_key(out[m], kMemberIndent, kJobMembers[m].name, m == 0);
+    return out;
+  }();
+  return lines;
+}
+
 bool is_top_member(std::string_view name) { return name == "version" || name == "timestamp" || name == "jobs"; }
 
 // A text quoted for a message, cut after 60 bytes.
@@ -104,14 +119,35 @@ std::string quote_text(std::string_view text) {
   return out;
 }
 
+// format_rfc3339's text, quoted, built in place: six members of every job
+// are instants, and format_rfc3339 allocates its result.
 void put_instant(std::string& out, const std::optional<InstantMs>& t) {
   if (!t) {
     out += "null";
     return;
   }
-  out += '"';
-  out += format_rfc3339(*t);
-  out += '"';
+  if (*t < kFirstInstant || *t > kLastInstant) {  // not 4-digit years: format_rfc3339's own form
+    out += '"';
+    out += format_rfc3339(*t);
+    out += '"';
+    return;
+  }
+  const auto day = date::floor<date::days>(*t);
+  const date::year_month_day ymd{day};
+  const auto ms = static_cast<unsigned>((*t - day).count());
+  char text[] = "\"0000-00-00T00:00:00.000Z\"";
+  // Writes v's last `digits` digits so that the last one lands at text[last].
+  const auto put = [&](std::size_t last, unsigned v, int digits) {
+    for (int i = 0; i < digits; ++i, v /= 10) text[last - static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(4, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put(7, static_cast<unsigned>(ymd.month()), 2);
+  put(10, static_cast<unsigned>(ymd.day()), 2);
+  put(13, ms / 3600000, 2);
+  put(16, ms / 60000 % 60, 2);
+  put(19, ms / 1000 % 60, 2);
+  put(23, ms % 1000, 3);
+  out.append(text, sizeof text - 1);
 }
 
 // An unknown member's value, pretty-printed at the member's indentation.
@@ -242,6 +278,105 @@ void assign(JobRecord& job, const Field& field, Json& v, const Where& w) {
       field);
 }
 
+// parse_rfc3339 for the form put_instant writes, "YYYY-MM-DDTHH:MM:SS.mmmZ",
+// with the same result; false for any other text, which the caller gives
+// to parse_rfc3339 (it reads every form RFC 3339 allows).
+bool parse_written_instant(std::string_view text, InstantMs& out) {
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.' || text[23] != 'Z') {
+    return false;
+  }
+  unsigned d[24];
+  for (std::size_t i = 0; i < 24; ++i) d[i] = static_cast<unsigned>(static_cast<unsigned char>(text[i])) - '0';
+  static constexpr std::size_t kDigitAt[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22};
+  for (const std::size_t i : kDigitAt) {
+    if (d[i] > 9) return false;
+  }
+  const date::year_month_day ymd{date::year{static_cast<int>(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3])},
+                                 date::month{d[5] * 10 + d[6]}, date::day{d[8] * 10 + d[9]}};
+  const unsigned h = d[11] * 10 + d[12], mi = d[14] * 10 + d[15], s = d[17] * 10 + d[18];
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return false;
+  out = InstantMs{date::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} +
+        milliseconds{d[20] * 100 + d[21] * 10 + d[22]};
+  return true;
+}
+
+// assign()'s fast path, for the forms sched itself writes: a plain string, an
+// integer in the field's range, a boolean, null where the field takes null,
+// an instant in range. Returns false when the value has another form (an
+// escape in a string, a wrong type, a number out of range, …); the caller
+// then rewinds the reader and calls assign(), which takes every value this
+// takes with the same result, and owns every message.
+bool assign_fast(detail::JsonReader& p, JobRecord& job, const Field& field) {
+  constexpr auto kMaxInt = std::numeric_limits<int>::max();
+  return std::visit(
+      [&](auto member) {
+        auto& target = job.*member;
+        using T = std::remove_cvref_t<decltype(target)>;
+        std::string_view text;
+        if constexpr (std::is_same_v<T, bool>) {
+          const bool is_true = p.literal("true");
+          if (!is_true && !p.literal("false")) return false;
+          target = is_true;
+          return true;
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          if (!p.plain_string(text)) return false;
+          target.assign(text);
+          return true;
+        } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+          if (p.literal("null")) {
+            target.reset();
+            return true;
+          }
+          if (!p.plain_string(text)) return false;
+          target.emplace(text);
+          return true;
+        } else if constexpr (std::is_same_v<T, int>) {
+          std::uint64_t v = 0;
+          if (!p.plain_integer(v) || v > static_cast<std::uint64_t>(kMaxInt)) return false;
+          target = static_cast<int>(v);
+          return true;
+        } else if constexpr (std::is_same_v<T, std::optional<int>>) {
+          if (p.literal("null")) {
+            target.reset();
+            return true;
+          }
+          std::int64_t v = 0;
+          if (!p.plain_integer(v) || v < -kMaxInt - 1 || v > kMaxInt) return false;
+          target = static_cast<int>(v);
+          return true;
+        } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+          return p.plain_integer(target);
+        } else if constexpr (std::is_same_v<T, std::optional<milliseconds>>) {
+          if (p.literal("null")) {
+            target.reset();
+            return true;
+          }
+          std::uint64_t v = 0;
+          if (!p.plain_integer(v) || v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            return false;
+          }
+          target = milliseconds{static_cast<std::int64_t>(v)};
+          return true;
+        } else if constexpr (std::is_same_v<T, std::optional<InstantMs>>) {
+          if (p.literal("null")) {
+            target.reset();
+            return true;
+          }
+          InstantMs t{};
+          if (!p.plain_string(text) || !(parse_written_instant(text, t) || parse_rfc3339(text, t)) ||
+              t < kFirstInstant || t > kLastInstant) {
+            return false;
+          }
+          target = t;
+          return true;
+        } else {
+          return false;  // "env" is read by read_env
+        }
+      },
+      field);
+}
+
 // "MAJOR.MINOR" → MAJOR, or -1.
 int major_version(std::string_view text) {
   const std::size_t dot = text.find('.');
@@ -260,45 +395,71 @@ int major_version(std::string_view text) {
                                             ".x); it was left untouched");
 }
 
+// A later duplicate key wins, as a later duplicate member does.
 void read_env(detail::JsonReader& p, JobRecord& job, std::size_t index) {
   job.env.clear();
-  p.object([&](std::string key) {
+  p.object([&](std::string_view key) {
+    std::string_view plain;
+    if (p.plain_string(plain)) {
+      job.env.insert_or_assign(std::string(key), std::string(plain));
+      return;
+    }
     Json v = p.value(5);
     if (!v.is_string()) wrong_type(v, {index, "env", key}, "a string");
-    job.env[std::move(key)] = std::move(v.get_ref<std::string&>());
+    job.env.insert_or_assign(std::string(key), std::move(v.get_ref<std::string&>()));
   });
 }
 
-JobRecord read_job(detail::JsonReader& p, std::size_t index) {
+// Reads jobs[index] into `job`, a default JobRecord.
+void read_job(detail::JsonReader& p, JobRecord& job, std::size_t index) {
   if (p.peek() != '{') wrong_type(p.value(3), {index, ""}, "an object");
-  JobRecord job;
   std::bitset<kJobMemberCount> seen;
-  p.object([&](std::string key) {
-    const std::size_t m = job_member(key);
+  // Files come in kJobMembers order: the member after the last one read is
+  // tried before the name lookup.
+  std::size_t likely = 0;
+  p.object([&](std::string_view key) {
+    const std::size_t m = likely < kJobMemberCount && kJobMembers[likely].name == key ? likely : job_member(key);
     if (m == npos) {
-      job.unknown.emplace_back(std::move(key), p.value(4).dump());
-    } else if (std::holds_alternative<EnvField>(kJobMembers[m].field) && p.peek() == '{') {
+      std::string name(key);
+      job.unknown.emplace_back(std::move(name), p.value(4).dump());
+      return;
+    }
+    likely = m + 1;
+    seen.set(m);
+    if (std::holds_alternative<EnvField>(kJobMembers[m].field) && p.peek() == '{') {
       read_env(p, job, index);
-    } else {
+      return;
+    }
+    const std::size_t start = p.position();
+    if (!assign_fast(p, job, kJobMembers[m].field)) {
+      p.rewind(start);
       Json v = p.value(4);
       assign(job, kJobMembers[m].field, v, {index, kJobMembers[m].name});
     }
-    if (m != npos) seen.set(m);
   });
   for (const std::size_t required : {std::size_t{0}, std::size_t{1}}) {
     if (!seen[required]) {
       throw Problem{"jobs[" + std::to_string(index) + "]: missing \"" + std::string(kJobMembers[required].name) + "\""};
     }
   }
-  return job;
 }
 
 // Reads the document; `version_seen` tells parse_state whether a problem
 // came after the version was checked.
-StateDocument read_document(detail::JsonReader& p, const std::string& origin, bool& version_seen) {
+// The smallest job to_json writes is about 755 bytes (every member, a one-
+// letter name, nulls): a file sched wrote holds at most size / 700 jobs.
+// Reserving that many up front spares the vector its regrowth, whose copies
+// touch twice the memory, and reserves no more address space than the text
+// itself takes (a JobRecord is smaller than 700 bytes). Files with fewer
+// members a job (the seed's) grow the vector past it as usual.
+constexpr std::size_t kMinJobBytes = 700;
+static_assert(sizeof(JobRecord) < kMinJobBytes);
+
+StateDocument read_document(detail::JsonReader& p, std::size_t text_size, const std::string& origin,
+                            bool& version_seen) {
   if (p.peek() != '{') throw Problem{"expected an object at the top level, found " + describe(p.value(1))};
   StateDocument doc;
-  p.object([&](std::string key) {
+  p.object([&](std::string_view key) {
     if (key == "version") {
       Json v = p.value(2);
       if (!v.is_string()) wrong_type(v, {npos, "version"}, "a string");
@@ -312,9 +473,14 @@ StateDocument read_document(detail::JsonReader& p, const std::string& origin, bo
       doc.timestamp = read_instant(p.value(2), {npos, "timestamp"});
     } else if (key == "jobs") {
       if (p.peek() != '[') wrong_type(p.value(2), {npos, "jobs"}, "an array");
-      p.array([&] { doc.jobs.push_back(read_job(p, doc.jobs.size())); });
+      doc.jobs.reserve(text_size / kMinJobBytes);
+      p.array([&] {
+        const std::size_t index = doc.jobs.size();
+        read_job(p, doc.jobs.emplace_back(), index);
+      });
     } else {
-      doc.unknown.emplace_back(std::move(key), p.value(2).dump());
+      std::string name(key);
+      doc.unknown.emplace_back(std::move(name), p.value(2).dump());
     }
   });
   p.end();
@@ -366,9 +532,13 @@ const JobRecord* StateDocument::find(std::string_view name) const {
 // can make one) is dropped: the known value wins.
 void put_job(std::string& out, const JobRecord& job, int indent, const UnknownFields& extra) {
   out += '{';
-  for (const JobMember& member : kJobMembers) {
-    put_key(out, indent + 2, member.name, &member == kJobMembers);
-    put_field(out, job, member.field);
+  for (std::size_t m = 0; m < kJobMemberCount; ++m) {
+    if (indent + 2 == kMemberIndent) {
+      out += member_key_lines()[m];
+    } else {
+      put_key(out, indent + 2, kJobMembers[m].name, m == 0);
+    }
+    put_field(out, job, kJobMembers[m].field);
   }
   for (const auto& [name, text] : job.unknown) {
     if (job_member(name) == npos) put_unknown(out, indent + 2, name, text);
@@ -382,26 +552,52 @@ void put_job(std::string& out, const JobRecord& job, int indent, const UnknownFi
   out += '}';
 }
 
-std::string to_json(const StateDocument& doc) {
-  std::string out;
-  out.reserve(256 + 1100 * doc.jobs.size());
+namespace {
+
+// to_json's text, with `timestamp` in place of doc.timestamp, appended to
+// `out`; calls flush(out) after each job that leaves `out` holding at least
+// `piece` bytes (flush empties it).
+template <typename Flush>
+void put_document(std::string& out, const StateDocument& doc, const std::optional<InstantMs>& timestamp,
+                  std::size_t piece, Flush&& flush) {
   out += '{';
   put_key(out, 2, "version", true);
   put_json_string(out, kStateVersion);
   put_key(out, 2, "timestamp");
-  put_instant(out, doc.timestamp);
+  put_instant(out, timestamp);
   put_key(out, 2, "jobs");
   out += '[';
   for (const JobRecord& job : doc.jobs) {
     out += &job == doc.jobs.data() ? "\n    " : ",\n    ";
     put_job(out, job, 4, {});
+    if (out.size() >= piece) flush(out);
   }
   out += doc.jobs.empty() ? "]" : "\n  ]";
   for (const auto& [name, text] : doc.unknown) {
     if (!is_top_member(name)) put_unknown(out, 2, name, text);
   }
   out += "\n}\n";
+}
+
+}  // namespace
+
+std::string to_json(const StateDocument& doc) {
+  std::string out;
+  out.reserve(256 + 1100 * doc.jobs.size());  // a job written by sched takes about 1 KB
+  put_document(out, doc, doc.timestamp, npos, [](std::string&) {});
   return out;
+}
+
+void write_json(const StateDocument& doc, std::optional<InstantMs> timestamp,
+                const std::function<void(std::string_view)>& sink) {
+  constexpr std::size_t kPiece = std::size_t{1} << 20;
+  std::string out;
+  out.reserve(kPiece + 64 * 1024);  // room for the job that crosses kPiece
+  put_document(out, doc, timestamp, kPiece, [&](std::string& full) {
+    sink(full);
+    full.clear();
+  });
+  sink(out);
 }
 
 // A missing "version" is corrupt rather than 1.0: every file the seed or
@@ -419,7 +615,7 @@ StateDocument parse_state(std::string_view text, const std::string& origin) {
   bool version_seen = false;
   try {
     detail::JsonReader reader(text, kMaxDepth);
-    StateDocument doc = read_document(reader, origin, version_seen);
+    StateDocument doc = read_document(reader, text.size(), origin, version_seen);
     check_unique_names(doc);
     return doc;
   } catch (const Problem& problem) {

@@ -227,7 +227,9 @@ UniqueFd create_temp_file(const fs::path& file, fs::path& temp) {
   }
 }
 
-void write_atomically(const fs::path& file, std::string_view text) {
+// Writes the file through `write(fd, temp)`, which fills the open temporary file.
+template <typename Write>
+void write_atomically(const fs::path& file, Write&& write) {
   fs::path temp;
   UniqueFd fd = create_temp_file(file, temp);
   struct RemoveOnFailure {
@@ -239,7 +241,7 @@ void write_atomically(const fs::path& file, std::string_view text) {
   } remove_temp{temp};
   // The umask may have narrowed 0600; the file must be exactly 0600.
   if (::fchmod(fd.get(), 0600) != 0) throw_io("cannot set the mode of", temp, errno);
-  write_all(fd.get(), text, temp);
+  write(fd.get(), temp);
   if (::fsync(fd.get()) != 0) throw_io("cannot sync", temp, errno);
   if (::close(fd.release()) != 0) throw_io("cannot write", temp, errno);
   if (::rename(temp.c_str(), file.c_str()) != 0) {
@@ -273,18 +275,30 @@ bool StateStore::update(const std::function<bool(StateDocument&)>& change, Corru
   return true;
 }
 
+// The text goes to the temporary file a piece at a time (write_json): no
+// copy of the document, nor all of its text, is held. A text over
+// kMaxStateBytes is counted to its end but not written past the limit, and
+// the temporary file is removed before the error: the file stays as it was.
 void StateStore::write(const StateDocument& doc, InstantMs now) const {
-  StateDocument stamped = doc;
-  stamped.timestamp = now;
-  const std::string text = to_json(stamped);
-  if (text.size() > kMaxStateBytes) {
-    throw Error(ErrorCode::io, "not writing state file " + file_.string() + ": it would be " +
-                                   std::to_string(text.size()) + " bytes, and a state file may be at most " +
-                                   std::to_string(kMaxStateBytes) + " bytes; the file is left as it was");
-  }
   detail::make_folders(file_.parent_path());
   remove_stale_temp_files(folder_of(file_), file_.filename().native() + ".tmp-");
-  write_atomically(file_, text);
+  std::size_t size = 0;
+  write_atomically(file_, [&](int fd, const fs::path& temp) {
+    write_json(doc, now, [&](std::string_view piece) {
+      const std::size_t at = size;
+      if ((size += piece.size()) <= kMaxStateBytes) {
+        write_all(fd, piece, temp);
+        // Starts the disk write of this piece now, while the next is made:
+        // the fsync below then waits for the last piece only. Advisory.
+        (void)::sync_file_range(fd, static_cast<off_t>(at), static_cast<off_t>(piece.size()), SYNC_FILE_RANGE_WRITE);
+      }
+    });
+    if (size > kMaxStateBytes) {
+      throw Error(ErrorCode::io, "not writing state file " + file_.string() + ": it would be " +
+                                     std::to_string(size) + " bytes, and a state file may be at most " +
+                                     std::to_string(kMaxStateBytes) + " bytes; the file is left as it was");
+    }
+  });
 }
 
 }  // namespace sched
