@@ -3,6 +3,7 @@
 // clock, in three set-ups:
 //
 //   memory     sched::Scheduler, max_concurrent 16 (the default)
+//   memory/N   the same with max_concurrent N: every job due starts at once
 //   file/16    sched::PersistentScheduler, state in a fresh temporary
 //              folder, max_concurrent 16
 //   file/N     the same with max_concurrent N
@@ -17,7 +18,7 @@
 // at the same instant should share one write.
 // Targets: median < 1 ms, p99 < 10 ms.
 //
-//   build/bench/fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--row memory|file/16|file/N]
+//   build/bench/fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--row memory|memory/N|file/16|file/N]
 //
 // --row runs one set-up alone (for a profiler). FOLDER (default $TMPDIR,
 // else /tmp) holds the temporary state folders; it should be on the disk a
@@ -252,7 +253,7 @@ void run_row(const char* label, const Options& o, bool persistent, std::size_t m
 [[noreturn]] void usage(const char* problem) {
   std::fprintf(stderr,
                "fire_precision: %s\n"
-               "usage: fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--row memory|file/16|file/N]\n",
+               "usage: fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--row memory|memory/N|file/16|file/N]\n",
                problem);
   std::exit(2);
 }
@@ -274,7 +275,9 @@ Options parse(int argc, char** argv) {
       o.dir = value;
     } else if (arg == "--row") {
       o.row = value;
-      if (o.row != "memory" && o.row != "file/16" && o.row != "file/N") usage("--row takes memory, file/16 or file/N");
+      if (o.row != "memory" && o.row != "memory/N" && o.row != "file/16" && o.row != "file/N") {
+        usage("--row takes memory, memory/N, file/16 or file/N");
+      }
     } else {
       usage(("unknown option " + std::string(arg)).c_str());
     }
@@ -291,6 +294,9 @@ int main(int argc, char** argv) {
   std::printf("%-10s %17s %9s %9s %9s %10s\n", "set-up", "runs/expected", "median ms", "p99 ms", "max ms",
               "writes/s");
   if (o.row.empty() || o.row == "memory") run_row("memory", o, false, 16);
+  if (o.row.empty() || o.row == "memory/N") {
+    run_row(("memory/" + std::to_string(o.jobs)).c_str(), o, false, static_cast<std::size_t>(o.jobs));
+  }
   if (o.row.empty() || o.row == "file/16") run_row("file/16", o, true, 16);
   if (o.row.empty() || o.row == "file/N") {
     run_row(("file/" + std::to_string(o.jobs)).c_str(), o, true, static_cast<std::size_t>(o.jobs));

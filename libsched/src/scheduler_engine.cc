@@ -171,7 +171,7 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
     // due a moment before the scheduler read the file is an ordinary run.
     entry->horizon = watermark;
   } else if (r.enabled && watermark < now) {
-    apply_plan(*entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
+    apply_plan(entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
   } else if (!r.enabled) {
     r.watermark = std::max(*r.watermark, InstantMs{now});
   }
@@ -207,7 +207,8 @@ void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& rec
   r.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
 }
 
-void SchedulerEngine::apply_plan(Entry& entry, const CatchupPlan& plan) {
+void SchedulerEngine::apply_plan(const std::shared_ptr<Entry>& entry_ptr, const CatchupPlan& plan) {
+  Entry& entry = *entry_ptr;
   JobRecord& record = entry.record;
   if (plan.skipped() > 0) {
     record.skipped_count += plan.skipped();
@@ -223,7 +224,7 @@ void SchedulerEngine::apply_plan(Entry& entry, const CatchupPlan& plan) {
     log(LogLevel::info, "job " + record.name + ": catching up " + std::to_string(plan.runs.size()) + " missed run" +
                             (plan.runs.size() == 1 ? "" : "s") + ": " + list);
   }
-  for (Instant at : plan.runs) entry.queue.push_back({at, RunTrigger::catch_up, plan.skipped()});
+  for (Instant at : plan.runs) enqueue(entry_ptr, {at, RunTrigger::catch_up, plan.skipped()});
 }
 
 void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
@@ -242,14 +243,14 @@ void SchedulerEngine::process_due(Instant now, bool missed_wake) {
       const Instant missed_until = on_time ? *latest - seconds{1} : now;
       if (missed_until > entry->horizon) {
         const CatchupPlan plan = plan_catchup(entry->schedule, entry->policy, entry->horizon, missed_until);
-        if (plan.missed > 0) apply_plan(*entry, plan);
+        if (plan.missed > 0) apply_plan(entry, plan);
       }
       if (on_time) {
         // Runs queued behind it (catch-up) are not "going": this one waits its turn.
         if (entry->record.protect && entry->running > 0) {
           skip_fire(*entry, *latest, "the previous run is still going");
         } else {
-          entry->queue.push_back({*latest, RunTrigger::schedule, 0});
+          enqueue(entry, {*latest, RunTrigger::schedule, 0});
         }
       }
     }
@@ -269,7 +270,11 @@ void SchedulerEngine::dispatch(InstantMs now) {
     std::optional<InstantMs> trigger_taken;
   };
   std::vector<Undo> undo;
-  for (auto& [name, entry] : jobs_) {
+  // Past the entries with nothing left to start, the rest keep their places.
+  std::size_t kept = 0;
+  std::size_t next_entry = 0;
+  for (; next_entry < waiting_.size() && !starting_stopped_ && running_total_ < config_.max_concurrent; ++next_entry) {
+    const std::shared_ptr<Entry> entry = waiting_[next_entry];
     while (!starting_stopped_ && !entry->queue.empty() && running_total_ < config_.max_concurrent) {
       const PendingRun& next = entry->queue.front();
       // A job's runs go one after another, except that a job without
@@ -298,7 +303,14 @@ void SchedulerEngine::dispatch(InstantMs now) {
       started.push_back({entry, std::move(context)});
       mark_unsaved(*entry);
     }
+    if (entry->queue.empty()) {
+      entry->waiting = false;
+    } else {
+      waiting_[kept++] = entry;
+    }
   }
+  waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(kept),
+                 waiting_.begin() + static_cast<std::ptrdiff_t>(next_entry));
   // One durable write records every start of this round, with every other
   // change the round made, before any task runs. A run whose start could
   // not be written does not start: it goes back to its queue and the loop
@@ -309,6 +321,10 @@ void SchedulerEngine::dispatch(InstantMs now) {
       it->entry->record = it->record;
       it->entry->trigger_taken = it->trigger_taken;
       it->entry->queue.push_front(it->run);
+      if (!it->entry->waiting) {
+        it->entry->waiting = true;
+        waiting_.push_back(it->entry);
+      }
       it->entry->running -= 1;
       running_total_ -= 1;
     }
@@ -326,7 +342,13 @@ void SchedulerEngine::dispatch(InstantMs now) {
                             " run for " + describe(run.context.scheduled_at));
     ready_.push_back(std::move(run));
   }
-  work_cv_.notify_all();
+  // One start wakes one worker; waking all of them for it made them queue
+  // on the mutex only to find nothing left.
+  if (started.size() == 1) {
+    work_cv_.notify_one();
+  } else {
+    work_cv_.notify_all();
+  }
 }
 
 void SchedulerEngine::worker() {
@@ -361,7 +383,30 @@ void SchedulerEngine::worker() {
     }
     lock.lock();
     finish(run, started, outcome);
+    // The slot just freed goes to the next queued run at once, from this
+    // thread, and that start's write carries this result: through the loop
+    // each hand-over waited for the loop thread to wake and pass over every
+    // job, which made 1,000 library jobs due together start tens of ms late.
+    // Otherwise the loop writes the result, with the others of its round.
+    bool handed_on = false;
+    if (ready_.empty() && has_queued_locked()) {
+      dispatch(clock_.now());
+      handed_on = !ready_.empty();
+    }
+    if (!handed_on) loop_cv_.notify_all();
   }
+}
+
+void SchedulerEngine::enqueue(const std::shared_ptr<Entry>& entry, PendingRun run) {
+  entry->queue.push_back(std::move(run));
+  if (entry->waiting) return;
+  entry->waiting = true;
+  waiting_.push_back(entry);
+}
+
+void SchedulerEngine::forget_locked(Entry& entry) {
+  std::erase(unsaved_, &entry);
+  std::erase_if(waiting_, [&](const std::shared_ptr<Entry>& waiting) { return waiting.get() == &entry; });
 }
 
 void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome) {
@@ -381,7 +426,6 @@ void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const Run
   if (current != jobs_.end() && current->second == run.entry) mark_unsaved(entry);
   const auto [level, message] = describe_run_end(run.context, outcome, *record.last_duration);
   log(level, message);
-  loop_cv_.notify_all();
   idle_cv_.notify_all();
 }
 

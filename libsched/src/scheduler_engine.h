@@ -123,6 +123,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     std::optional<InstantMs> trigger_queued{};  // the manual-run request this engine has queued
     std::optional<InstantMs> trigger_taken{};   // the one it started or dropped: cleared in the file
     bool unsaved = false;  // in unsaved_
+    bool waiting = false;  // in waiting_
   };
 
   struct StartedRun {
@@ -144,9 +145,14 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // forward, so every fire up to `now` was missed; otherwise the newest fire,
   // if at most kOnTimeSlack old, is an ordinary run.
   void process_due(Instant now, bool missed_wake);
-  void apply_plan(Entry& entry, const CatchupPlan& plan);
+  void apply_plan(const std::shared_ptr<Entry>& entry, const CatchupPlan& plan);
   void skip_fire(Entry& entry, Instant at, const char* why);
   void dispatch(InstantMs now);
+  bool has_queued_locked() const { return !waiting_.empty(); }
+  // Queues a run of the entry's job; dispatch() starts it.
+  void enqueue(const std::shared_ptr<Entry>& entry, PendingRun run);
+  // Drops a job's entry from the lists that point to it (it is leaving jobs_).
+  void forget_locked(Entry& entry);
   void finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome);
   InstantMs durable_watermark(const Entry& entry, Instant now) const;
   // Writes the entries: their whole records, or only their bookkeeping.
@@ -177,6 +183,10 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   std::map<std::string, std::string> unrunnable_;  // records sync() cannot run, with why (logged once)
   std::deque<StartedRun> ready_;             // started (recorded) runs waiting for a worker
   std::vector<Entry*> unsaved_;              // changed this round, not yet written
+  // Entries that may have queued runs, in the order they got them, so that a
+  // start costs no pass over every job. Entries with empty queues leave it
+  // when dispatch() comes past them.
+  std::vector<std::shared_ptr<Entry>> waiting_;
   std::size_t running_total_ = 0;
   bool initialized_ = false;
   bool stopping_ = false;

@@ -81,7 +81,7 @@ void SchedulerEngine::resume(const std::string& name) {
 
 void SchedulerEngine::remove(const std::string& name) {
   std::lock_guard lock(mutex_);
-  std::erase(unsaved_, &entry_locked(name));
+  forget_locked(entry_locked(name));
   jobs_.erase(name);
   backend_->commit([&](StateDocument& doc) {
     std::erase_if(doc.jobs, [&](const JobRecord& record) { return record.name == name; });
@@ -156,7 +156,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
         log(LogLevel::warning, "job " + record.name + ": the manual run asked for at " + format_rfc3339(at) +
                                    " is skipped (the previous run is still going)");
       } else {
-        entry->queue.push_back({at, RunTrigger::manual, 0, request});
+        enqueue(entry, {at, RunTrigger::manual, 0, request});
       }
     }
   }
@@ -166,7 +166,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
       continue;
     }
     log(LogLevel::info, "job " + it->first + ": removed" + (it->second->running > 0 ? " (its running run goes on)" : ""));
-    std::erase(unsaved_, it->second.get());
+    forget_locked(*it->second);
     it = jobs_.erase(it);
   }
   std::erase_if(unrunnable_, [&](const auto& item) { return doc.find(item.first) == nullptr; });
