@@ -366,6 +366,55 @@ TEST_CASE("a document over the size limit is not written, since it could not be 
   CHECK(read_bytes(file) == bytes);
 }
 
+TEST_CASE("a store reuses what it wrote only while the file is that version", "[state][store]") {
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
+  sched::StateStore store(file);
+  const sched::StateStore copy = store;  // copies share what the store wrote
+  store.update([](sched::StateDocument& doc) {
+    doc = one_job("a");
+    return true;
+  });
+  CHECK(copy.load(sched::CorruptFile::refuse).jobs.at(0).name == "a");
+
+  // Another writer (another store: a new file under the lock).
+  sched::StateStore(file).update([](sched::StateDocument& doc) {
+    doc.jobs.at(0).name = "b";
+    return true;
+  });
+  CHECK(store.load(sched::CorruptFile::refuse).jobs.at(0).name == "b");
+  store.update([](sched::StateDocument& doc) {
+    CHECK(doc.jobs.at(0).name == "b");
+    doc.jobs.push_back(one_job("c").jobs.at(0));
+    return true;
+  });
+
+  // An edit in place, of the same size: the same inode, a new mtime.
+  std::string bytes = read_bytes(file);
+  const auto at = bytes.find(R"("name": "c")");
+  REQUIRE(at != std::string::npos);
+  bytes[at + 9] = 'd';
+  {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
+    const struct timespec later[2] = {{0, UTIME_OMIT}, {::time(nullptr) + 10, 0}};
+    REQUIRE(::futimens(fd, later) == 0);
+    ::close(fd);
+  }
+  CHECK(copy.load(sched::CorruptFile::refuse).jobs.at(1).name == "d");
+  store.update([](sched::StateDocument& doc) {
+    CHECK(doc.jobs.at(1).name == "d");
+    return false;
+  });
+  // A change that wrote nothing may have changed the document: not reused.
+  store.update([](sched::StateDocument& doc) {
+    doc.jobs.clear();
+    return false;
+  });
+  CHECK(store.load(sched::CorruptFile::refuse).jobs.size() == 2);
+}
+
 TEST_CASE("update writes nothing when the change throws", "[state][store]") {
   sched::test::TempDir dir;
   const fs::path file = dir.path() / "state.json";

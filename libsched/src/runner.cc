@@ -26,15 +26,7 @@ struct Runner::Impl {
             SchedulerConfig{config.settings.timezone, config.clock, config.log,
                             static_cast<std::size_t>(config.settings.max_concurrent), config.settings.default_catch_up,
                             config.settings.default_max_missed_runs},
-            make_file_backend(persistent_config()))) {}
-
-  PersistentSchedulerConfig persistent_config() const {
-    PersistentSchedulerConfig p;
-    p.log = config.log;
-    p.state_file = config.state_file;
-    p.save_interval = config.settings.save_interval;
-    return p;
-  }
+            make_file_backend(store, config.log))) {}
 
   RunTask make_task(const JobRecord& record) {
     return [this, spec = command_spec(record, config.settings, config.kill_grace)](const RunContext& context) {

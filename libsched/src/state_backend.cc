@@ -18,22 +18,19 @@ class MemoryBackend final : public StateBackend {
   StateDocument open() override { return {}; }
   bool commit(const std::function<void(StateDocument&)>& /*change*/) override { return true; }
   void close() override {}
+  bool durable() const override { return false; }
 };
 
 class FileBackend final : public StateBackend {
  public:
-  explicit FileBackend(const PersistentSchedulerConfig& config)
-      : store_(config.state_file, {config.lock_wait, config.log}), log_(config.log) {}
+  FileBackend(StateStore store, LogSink log) : store_(std::move(store)), log_(std::move(log)) {}
 
+  // The document is kept (load_and_keep): the first commit, and every one
+  // after it while nobody else writes the file, skips the parse.
   StateDocument open() override {
     lock_.emplace(RunnerLock::acquire(store_.file()));
     try {
-      StateDocument doc;
-      store_.update([&](StateDocument& current) {
-        doc = current;
-        return false;
-      });
-      return doc;
+      return store_.load_and_keep(CorruptFile::move_aside);
     } catch (...) {
       lock_.reset();
       throw;
@@ -54,6 +51,7 @@ class FileBackend final : public StateBackend {
   }
 
   void close() override { lock_.reset(); }
+  bool durable() const override { return true; }
 
  private:
   StateStore store_;
@@ -66,7 +64,11 @@ class FileBackend final : public StateBackend {
 std::unique_ptr<StateBackend> make_memory_backend() { return std::make_unique<MemoryBackend>(); }
 
 std::unique_ptr<StateBackend> make_file_backend(const PersistentSchedulerConfig& config) {
-  return std::make_unique<FileBackend>(config);
+  return make_file_backend(StateStore(config.state_file, {config.lock_wait, config.log}), config.log);
+}
+
+std::unique_ptr<StateBackend> make_file_backend(StateStore store, LogSink log) {
+  return std::make_unique<FileBackend>(std::move(store), std::move(log));
 }
 
 }  // namespace sched

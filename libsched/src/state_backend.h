@@ -25,9 +25,17 @@ class StateBackend {
   virtual bool commit(const std::function<void(StateDocument&)>& change) = 0;
   // Releases what open() took.
   virtual void close() = 0;
+  // Whether a commit costs a durable write (the file: a parse, the whole
+  // text and two fsyncs). Such commits are worth batching: the engine then
+  // starts runs in rounds, one write for all the starts of a round.
+  virtual bool durable() const = 0;
 };
 
 std::unique_ptr<StateBackend> make_memory_backend();
 std::unique_ptr<StateBackend> make_file_backend(const PersistentSchedulerConfig& config);
+// The same on a given store: copies of a store share what it last wrote, so
+// a runner reading the file through its own copy of `store` skips the parse
+// of the versions the engine wrote.
+std::unique_ptr<StateBackend> make_file_backend(StateStore store, LogSink log);
 
 }  // namespace sched

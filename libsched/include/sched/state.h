@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,6 +123,11 @@ struct StateStoreOptions {
   LogSink log = stderr_log_sink();
 };
 
+namespace detail {
+struct StateStamp;
+struct StateMemo;
+}  // namespace detail
+
 class StateStore {
  public:
   explicit StateStore(std::filesystem::path file, StateStoreOptions options = {});
@@ -164,9 +170,20 @@ class StateStore {
   // Callers other than update() must hold the lock. Throws Error(io).
   void write(const StateDocument& doc, InstantMs now) const;
 
+  // load() under the lock, keeping the document for this store and its
+  // copies: while the file stays the version read, their next update() or
+  // load() uses it instead of reading the file again. For a process that
+  // goes on writing the file (a scheduler), not for one-shot commands.
+  StateDocument load_and_keep(CorruptFile corrupt);
+
  private:
+  detail::StateStamp write_file(const StateDocument& doc, InstantMs now) const;
+
   std::filesystem::path file_;
   StateStoreOptions options_;
+  // The last document written or kept, and which version of the file it
+  // is; shared by copies of this store (state_store.cc).
+  std::shared_ptr<detail::StateMemo> memo_;
 };
 
 // Held by the one scheduler that runs jobs from a state file, for as long as
