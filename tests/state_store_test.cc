@@ -415,6 +415,39 @@ TEST_CASE("a store reuses what it wrote only while the file is that version", "[
   CHECK(store.load(sched::CorruptFile::refuse).jobs.size() == 2);
 }
 
+TEST_CASE("load_if_changed returns only what another writer wrote", "[state][store]") {
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
+  sched::StateStore(file).write(one_job("a"), at(8, 0));
+  sched::StateStore engine(file);
+  const sched::StateStore runner = engine;
+  CHECK(engine.load_and_keep(sched::CorruptFile::refuse).jobs.size() == 1);
+  CHECK_FALSE(runner.load_if_changed(sched::CorruptFile::refuse));
+  const auto add = [](const std::string& name) {
+    return [name](sched::StateDocument& doc) {
+      doc.jobs.push_back(one_job(name).jobs.at(0));
+      return true;
+    };
+  };
+  engine.update(add("b"));  // the engine's own change, from what it had
+  CHECK_FALSE(runner.load_if_changed(sched::CorruptFile::refuse));
+
+  // Another command adds c; the engine's next write carries it, and the
+  // runner must still see c even though the file is the engine's version.
+  sched::StateStore(file).update(add("c"));
+  engine.update(add("d"));
+  const auto seen = runner.load_if_changed(sched::CorruptFile::refuse);
+  REQUIRE(seen);
+  CHECK(seen->jobs.size() == 4);
+  CHECK(seen->jobs.at(2).name == "c");
+  CHECK_FALSE(runner.load_if_changed(sched::CorruptFile::refuse));
+
+  sched::StateStore(file).update(add("e"));
+  const auto other = runner.load_if_changed(sched::CorruptFile::refuse);
+  REQUIRE(other);
+  CHECK(other->jobs.size() == 5);
+}
+
 TEST_CASE("update writes nothing when the change throws", "[state][store]") {
   sched::test::TempDir dir;
   const fs::path file = dir.path() / "state.json";

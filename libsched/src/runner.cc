@@ -37,9 +37,9 @@ struct Runner::Impl {
   // Applies the file as it is now. A file that cannot be read is reported
   // once and the jobs stay as they are.
   void follow_file() {
-    StateDocument doc;
+    std::optional<StateDocument> doc;
     try {
-      doc = store.load(CorruptFile::refuse);
+      doc = store.load_if_changed(CorruptFile::refuse);
     } catch (const Error& e) {
       std::lock_guard lock(mutex);
       if (unreadable != e.what()) {
@@ -52,7 +52,8 @@ struct Runner::Impl {
       std::lock_guard lock(mutex);
       unreadable.clear();
     }
-    engine->sync(doc, [this](const JobRecord& record) { return make_task(record); });
+    if (!doc) return;  // the engine's own write: nothing new
+    engine->sync(*doc, [this](const JobRecord& record) { return make_task(record); });
   }
 
   void on_file_event() {
@@ -70,7 +71,9 @@ struct Runner::Impl {
   bool merge_config() {
     if (!config.config) return false;
     std::vector<std::string> changes;
-    store.update([&](StateDocument& doc) {
+    // A store of its own: what it writes is news to the engine, which
+    // follow_file() then reads (a copy of `store` would take it as seen).
+    StateStore(config.state_file, {std::chrono::seconds(5), config.log}).update([&](StateDocument& doc) {
       changes = merge_config_jobs(doc, *config.config, clock().now());
       return !changes.empty();
     });

@@ -148,7 +148,7 @@ void SchedulerEngine::schedule(JobConfig job) {
 std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now,
                                                                        bool at_start) {
   // Throws for a record that describes no valid schedule, before any change.
-  Schedule schedule = record_schedule(record, default_zone_);
+  Schedule schedule = schedule_of(record);
   const CatchupPolicy policy = record_policy(record);
   if (policy.max_missed_runs < 0) {
     throw Error(ErrorCode::invalid_job, "job " + record.name + ": max_missed_runs must be 0 or more");
@@ -181,8 +181,19 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
   return entry;
 }
 
+Schedule SchedulerEngine::schedule_of(const JobRecord& record) {
+  const ScheduleOptions options{parse_day_match(record.day_match), parse_dst_gap(record.dst_gap),
+                                parse_dst_repeat(record.dst_repeat)};
+  auto expr = exprs_.find(record.schedule);
+  if (expr == exprs_.end()) expr = exprs_.emplace(record.schedule, CronExpr::parse(record.schedule)).first;
+  if (record.timezone.empty()) return Schedule(expr->second, default_zone_, options);
+  auto zone = zones_.find(record.timezone);
+  if (zone == zones_.end()) zone = zones_.emplace(record.timezone, Zone::locate(record.timezone)).first;
+  return Schedule(expr->second, zone->second, options);
+}
+
 void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now) {
-  Schedule schedule = record_schedule(record, default_zone_);
+  Schedule schedule = schedule_of(record);
   const CatchupPolicy policy = record_policy(record);
   entry.task = std::move(task);
   entry.schedule = std::move(schedule);

@@ -31,6 +31,9 @@
 #include <vector>
 
 #include "sched/catchup.h"
+#include "sched/cron.h"
+#include "sched/schedule.h"
+#include "sched/zone.h"
 #include "sched/scheduler.h"
 #include "state_backend.h"
 
@@ -149,6 +152,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   void skip_fire(Entry& entry, Instant at, const char* why);
   void dispatch(InstantMs now);
   bool has_queued_locked() const { return !waiting_.empty(); }
+  // record_schedule(record, default_zone_), from zones_ and exprs_.
+  Schedule schedule_of(const JobRecord& record);
   // Queues a run of the entry's job; dispatch() starts it.
   void enqueue(const std::shared_ptr<Entry>& entry, PendingRun run);
   // Drops a job's entry from the lists that point to it (it is leaving jobs_).
@@ -171,6 +176,11 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   Clock& clock_;
   std::unique_ptr<StateBackend> backend_;
   Zone default_zone_;
+  // Zones and cron expressions by their text: 10,000 jobs name a dozen
+  // zones and a few thousand expressions, and making a Zone or parsing an
+  // expression costs microseconds each (most of a start-up's adoption).
+  std::map<std::string, Zone, std::less<>> zones_;
+  std::map<std::string, CronExpr, std::less<>> exprs_;
 
   mutable std::mutex mutex_;
   std::condition_variable loop_cv_;          // wakes the loop: new work, a run ended, shutdown

@@ -76,6 +76,9 @@ struct StateMemo {
   std::mutex mutex;
   std::optional<StateStamp> stamp;
   StateDocument doc;
+  // The document holds what another writer wrote and no load() has
+  // returned yet (update() read their file, changed it and wrote it).
+  bool unseen = false;
 };
 
 }  // namespace detail
@@ -194,19 +197,26 @@ fs::path move_aside(const fs::path& file, const Error& problem) {
 
 // The memo's document when the file is still the version it holds: moved
 // out (`take`: the memo is then empty) or copied. nullopt otherwise.
-std::optional<StateDocument> from_memo(StateMemo& memo, const StateStamp& stamp, bool take) {
+// A copy is what load() returns: nothing in it is unseen any more.
+std::optional<StateDocument> from_memo(StateMemo& memo, const StateStamp& stamp, bool take, bool* unseen) {
   std::lock_guard lock(memo.mutex);
   if (memo.stamp != stamp) return std::nullopt;
-  if (!take) return memo.doc;
+  if (!take) {
+    memo.unseen = false;
+    return memo.doc;
+  }
+  if (unseen != nullptr) *unseen = memo.unseen;
   memo.stamp.reset();
   return std::move(memo.doc);
 }
 
 // load() and the reading half of update(). `locked`: the caller holds the
 // state lock. With a memo, a file that is still the version it holds is
-// not read: its document is taken (`take`) or copied.
+// not read: its document is taken (`take`) or copied. `unseen` (with
+// take): whether the document holds another writer's changes no load()
+// has returned, which is always so for a file read here.
 StateDocument load_file(const fs::path& file, const StateStoreOptions& options, CorruptFile corrupt, bool locked,
-                        StateMemo* memo = nullptr, bool take = false) {
+                        StateMemo* memo = nullptr, bool take = false, bool* unseen = nullptr) {
   std::optional<StateStamp> known;
   if (memo != nullptr) {
     std::lock_guard lock(memo->mutex);
@@ -214,9 +224,10 @@ StateDocument load_file(const fs::path& file, const StateStoreOptions& options, 
   }
   ReadResult read = read_state_file(file, known);
   if (read.known) {
-    if (std::optional<StateDocument> doc = from_memo(*memo, *read.stamp, take)) return std::move(*doc);
+    if (std::optional<StateDocument> doc = from_memo(*memo, *read.stamp, take, unseen)) return std::move(*doc);
     read = read_state_file(file);  // another thread changed the memo meanwhile
   }
+  if (unseen != nullptr) *unseen = true;
   if (!read.text && !read.too_big) return {};
   try {
     if (read.too_big) {
@@ -342,8 +353,18 @@ StateDocument StateStore::load_and_keep(CorruptFile corrupt) {
     std::lock_guard memo_lock(memo_->mutex);
     memo_->doc = doc;
     memo_->stamp = stamp_of(st);
+    memo_->unseen = false;
   }
   return doc;
+}
+
+std::optional<StateDocument> StateStore::load_if_changed(CorruptFile corrupt) const {
+  struct stat st {};
+  if (::stat(file_.c_str(), &st) == 0) {
+    std::lock_guard memo_lock(memo_->mutex);
+    if (memo_->stamp == stamp_of(st) && !memo_->unseen) return std::nullopt;
+  }
+  return load(corrupt);
 }
 
 // The document comes from the memo when the file is still the version it
@@ -352,12 +373,14 @@ StateDocument StateStore::load_and_keep(CorruptFile corrupt) {
 bool StateStore::update(const std::function<bool(StateDocument&)>& change, CorruptFile corrupt) {
   detail::make_folders(file_.parent_path());
   const UniqueFd lock = lock_state(file_, options_.lock_wait);
-  StateDocument doc = load_file(file_, options_, corrupt, /*locked=*/true, memo_.get(), /*take=*/true);
+  bool unseen = true;
+  StateDocument doc = load_file(file_, options_, corrupt, /*locked=*/true, memo_.get(), /*take=*/true, &unseen);
   if (!change(doc)) return false;
   const StateStamp written = write_file(doc, date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   std::lock_guard memo_lock(memo_->mutex);
   memo_->doc = std::move(doc);
   memo_->stamp = written;
+  memo_->unseen = unseen;
   return true;
 }
 

@@ -176,6 +176,13 @@ class StateStore {
   // goes on writing the file (a scheduler), not for one-shot commands.
   StateDocument load_and_keep(CorruptFile corrupt);
 
+  // load(), or nullopt when the file holds nothing that a load() of this
+  // store or its copies has not returned: it is the version they last wrote
+  // or kept, and what they wrote was their own changes to what they had
+  // loaded. A runner follows the file this way without reading back each
+  // write of its own engine.
+  std::optional<StateDocument> load_if_changed(CorruptFile corrupt) const;
+
  private:
   detail::StateStamp write_file(const StateDocument& doc, InstantMs now) const;
 
