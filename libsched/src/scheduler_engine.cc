@@ -308,7 +308,7 @@ void SchedulerEngine::dispatch(InstantMs now) {
       record.last_error.reset();
       RunContext context{record.name, next.at, record.name + "@" + format_rfc3339(next.at), next.trigger,
                          next.trigger == RunTrigger::catch_up, next.skipped, record.run_count};
-      entry->queue.pop_front();
+      entry->queue.erase(entry->queue.begin());
       entry->running += 1;
       running_total_ += 1;
       started.push_back({entry, std::move(context)});
@@ -331,7 +331,7 @@ void SchedulerEngine::dispatch(InstantMs now) {
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
       it->entry->record = it->record;
       it->entry->trigger_taken = it->trigger_taken;
-      it->entry->queue.push_front(it->run);
+      it->entry->queue.insert(it->entry->queue.begin(), it->run);
       if (!it->entry->waiting) {
         it->entry->waiting = true;
         waiting_.push_back(it->entry);

@@ -120,7 +120,10 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     JobRecord record;  // this process's view of the job's state record
     Instant horizon{};
     std::optional<Instant> next_fire{};
-    std::deque<PendingRun> queue{};
+    // A vector, not a deque: an empty std::deque allocates about 600 bytes,
+    // 60 MB for 100,000 jobs that mostly have nothing queued; a queue holds
+    // at most max_missed_runs catch-up runs and a fire or two.
+    std::vector<PendingRun> queue{};
     int running = 0;
     std::shared_ptr<Job> handle{};
     std::optional<InstantMs> trigger_queued{};  // the manual-run request this engine has queued
