@@ -247,7 +247,10 @@ void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
 void SchedulerEngine::process_due(Instant now, bool missed_wake) {
   for (auto& [name, entry] : jobs_) {
     if (!entry->record.enabled || !entry->next_fire || *entry->next_fire > now) continue;
-    const std::optional<Instant> latest = entry->schedule.prev(now + seconds{1});
+    // On time, the fire due is the one planned (no fire lies between it and
+    // now): no search back, which for 1,000 jobs due at once delayed them all.
+    const std::optional<Instant> latest =
+        *entry->next_fire == now ? entry->next_fire : entry->schedule.prev(now + seconds{1});
     mark_unsaved(*entry);
     if (latest && *latest > entry->horizon) {
       const bool on_time = !missed_wake && *latest >= now - kOnTimeSlack;
@@ -271,7 +274,7 @@ void SchedulerEngine::process_due(Instant now, bool missed_wake) {
   }
 }
 
-void SchedulerEngine::dispatch(InstantMs now) {
+void SchedulerEngine::dispatch(InstantMs now, bool caller_works) {
   std::vector<StartedRun> started;
   // What each start changed, to undo it if the write that records it fails.
   struct Undo {
@@ -355,9 +358,10 @@ void SchedulerEngine::dispatch(InstantMs now) {
   }
   // One start wakes one worker; waking all of them for it made them queue
   // on the mutex only to find nothing left.
-  if (started.size() == 1) {
+  const std::size_t to_wake = started.size() - (caller_works ? 1 : 0);
+  if (to_wake == 1) {
     work_cv_.notify_one();
-  } else {
+  } else if (to_wake > 1) {
     work_cv_.notify_all();
   }
 }
@@ -402,7 +406,7 @@ void SchedulerEngine::worker() {
     // one write each, and writes this result with the others of its round.
     bool handed_on = false;
     if (!backend_->durable() && ready_.empty() && has_queued_locked()) {
-      dispatch(clock_.now());
+      dispatch(clock_.now(), /*caller_works=*/true);
       handed_on = !ready_.empty();
     }
     if (!handed_on) loop_cv_.notify_all();

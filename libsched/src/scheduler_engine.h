@@ -153,7 +153,9 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   void process_due(Instant now, bool missed_wake);
   void apply_plan(const std::shared_ptr<Entry>& entry, const CatchupPlan& plan);
   void skip_fire(Entry& entry, Instant at, const char* why);
-  void dispatch(InstantMs now);
+  // `caller_works`: the caller is a worker that takes one of the runs
+  // started itself, so one worker fewer is woken.
+  void dispatch(InstantMs now, bool caller_works = false);
   bool has_queued_locked() const { return !waiting_.empty(); }
   // record_schedule(record, default_zone_), from zones_ and exprs_.
   Schedule schedule_of(const JobRecord& record);
