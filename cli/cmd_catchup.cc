@@ -174,9 +174,9 @@ void print_json(const std::vector<CatchupPreview>& previews, const StateDocument
 int perform_catchup(const GlobalOptions& globals, Io& io) {
   const Context context = resolve_context(globals, io);
   limit_malloc_arenas();
+  const BlockedSignals signals;  // before any thread: the event log's writer is one
   EventLog events(io.out, log_format("", context), globals.quiet ? -1 : globals.verbose, io.now);
   const LogSink log = events.sink();
-  const BlockedSignals signals;
   Runner runner(runner_config(context, events));
   runner.start();
   for (;;) {

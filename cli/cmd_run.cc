@@ -44,13 +44,16 @@ void reload_config(Runner& runner, const GlobalOptions& globals, const Io& io, c
 int run_scheduler(const RunOptions& o, const GlobalOptions& globals, Io& io) {
   const Context context = resolve_context(globals, io);
   limit_malloc_arenas();
-  EventLog events(io.out, log_format(o.log_format, context), globals.quiet ? -1 : globals.verbose, io.now);
-  const LogSink log = events.sink();
   // The socket is systemd's line to this process, not to its jobs: taken
   // out of the environment before any thread or job exists.
   const auto notify_socket = io.env("NOTIFY_SOCKET");
   ::unsetenv("NOTIFY_SOCKET");
-  const BlockedSignals signals;  // before the runner starts its threads
+  // Before any thread exists (the event log's writer is one): a thread
+  // that does not block SIGTERM may take it, and its default action ends
+  // the process with status 143 instead of a graceful stop.
+  const BlockedSignals signals;
+  EventLog events(io.out, log_format(o.log_format, context), globals.quiet ? -1 : globals.verbose, io.now);
+  const LogSink log = events.sink();
   Runner runner(runner_config(context, events));
   runner.start();
   log(LogLevel::info, "scheduler started (pid " + std::to_string(::getpid()) + ", state " +

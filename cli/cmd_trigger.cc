@@ -40,8 +40,8 @@ int request_run(const Context& context, const std::string& name, long runner, Io
 }
 
 int run_here(const Context& context, const std::string& name, const GlobalOptions& globals, Io& io) {
+  const BlockedSignals signals;  // before any thread: the event log's writer is one
   EventLog events(io.out, log_format("", context), globals.quiet ? -1 : globals.verbose, io.now);
-  const BlockedSignals signals;
   Executor executor;
   // SIGINT or SIGTERM stops the job's process group; the run is recorded as interrupted.
   std::atomic<bool> done{false};

@@ -576,7 +576,7 @@ $want"
 
 # ---------------------------------------------------------------------------
 case_k() {
-  begin k "a job gets descriptors 0, 1, 2 only, and no blocked signals"
+  begin k "a job gets descriptors 0, 1, 2 only, and no blocked signals; every thread of the runner blocks the signals it waits for"
   local got
   cat >"$dir/sched.toml" <<'EOF'
 [scheduler]
@@ -596,6 +596,18 @@ EOF
   runner=$!
   pids+=("$runner")
   wait_for 4 "a finished run" "has_event_re 'info job fds: the schedule run for $second finished in [0-9]+ ms \\(exit code 0\\)'"
+  # SIGHUP, SIGINT and SIGTERM go to the main thread, which waits for them
+  # in sigtimedwait (its mask shows them unblocked meanwhile): any other
+  # thread that left them unblocked could take one, and its default action
+  # would end the runner (status 143 for SIGTERM) instead of stopping it.
+  local task key value blk threads_bad=""
+  for task in /proc/"$runner"/task/*; do
+    [ "${task##*/}" = "$runner" ] && continue
+    blk=""
+    while read -r key value; do [ "$key" = SigBlk: ] && blk=$value; done <"$task/status"
+    (((16#$blk & 0x4003) == 0x4003)) || threads_bad+=" $(cat "$task/comm")=$blk"
+  done
+  [ -z "$threads_bad" ] || fail "threads of sched run that leave SIGHUP, SIGINT or SIGTERM unblocked:$threads_bad"
   stop_runner TERM 5
   got=$(events | grep '^\[fds\] ' | sed 's/^\[fds\] //' | awk '!seen[$0]++' | tr '\t' ' ')
   [ "$got" = "glob 0
