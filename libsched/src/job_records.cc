@@ -20,6 +20,21 @@ Schedule record_schedule(const JobRecord& record, const Zone& default_zone) {
   return Schedule(CronExpr::parse(record.schedule), record_zone(record, default_zone), options);
 }
 
+const Zone& ScheduleCache::zone(const JobRecord& record) {
+  if (record.timezone.empty()) return default_zone_;
+  auto found = zones_.find(record.timezone);
+  if (found == zones_.end()) found = zones_.emplace(record.timezone, Zone::locate(record.timezone)).first;
+  return found->second;
+}
+
+Schedule ScheduleCache::schedule(const JobRecord& record) {
+  const ScheduleOptions options{parse_day_match(record.day_match), parse_dst_gap(record.dst_gap),
+                                parse_dst_repeat(record.dst_repeat)};
+  auto expr = exprs_.find(record.schedule);
+  if (expr == exprs_.end()) expr = exprs_.emplace(record.schedule, CronExpr::parse(record.schedule)).first;
+  return Schedule(expr->second, zone(record), options);
+}
+
 CatchupPolicy record_policy(const JobRecord& record) {
   return CatchupPolicy{record.catch_up, record.max_missed_runs, record.catch_up_window};
 }

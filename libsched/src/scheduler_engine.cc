@@ -58,7 +58,8 @@ SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBa
     : config_(std::move(config)),
       clock_(config_.clock != nullptr ? *config_.clock : SystemClock::instance()),
       backend_(std::move(backend)),
-      default_zone_(config_.timezone.empty() ? Zone::system() : Zone::locate(config_.timezone)) {
+      default_zone_(config_.timezone.empty() ? Zone::system() : Zone::locate(config_.timezone)),
+      schedules_(default_zone_) {
   if (config_.default_max_missed_runs < 0) {
     throw Error(ErrorCode::invalid_argument, "default_max_missed_runs must be 0 or more");
   }
@@ -148,7 +149,7 @@ void SchedulerEngine::schedule(JobConfig job) {
 std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now,
                                                                        bool at_start) {
   // Throws for a record that describes no valid schedule, before any change.
-  Schedule schedule = schedule_of(record);
+  Schedule schedule = schedules_.schedule(record);
   const CatchupPolicy policy = record_policy(record);
   if (policy.max_missed_runs < 0) {
     throw Error(ErrorCode::invalid_job, "job " + record.name + ": max_missed_runs must be 0 or more");
@@ -181,19 +182,8 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
   return entry;
 }
 
-Schedule SchedulerEngine::schedule_of(const JobRecord& record) {
-  const ScheduleOptions options{parse_day_match(record.day_match), parse_dst_gap(record.dst_gap),
-                                parse_dst_repeat(record.dst_repeat)};
-  auto expr = exprs_.find(record.schedule);
-  if (expr == exprs_.end()) expr = exprs_.emplace(record.schedule, CronExpr::parse(record.schedule)).first;
-  if (record.timezone.empty()) return Schedule(expr->second, default_zone_, options);
-  auto zone = zones_.find(record.timezone);
-  if (zone == zones_.end()) zone = zones_.emplace(record.timezone, Zone::locate(record.timezone)).first;
-  return Schedule(expr->second, zone->second, options);
-}
-
 void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now) {
-  Schedule schedule = schedule_of(record);
+  Schedule schedule = schedules_.schedule(record);
   const CatchupPolicy policy = record_policy(record);
   entry.task = std::move(task);
   entry.schedule = std::move(schedule);

@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "sched/catchup.h"
-#include "sched/cron.h"
+#include "sched/job_records.h"
 #include "sched/schedule.h"
 #include "sched/zone.h"
 #include "sched/scheduler.h"
@@ -157,8 +157,6 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // started itself, so one worker fewer is woken.
   void dispatch(InstantMs now, bool caller_works = false);
   bool has_queued_locked() const { return !waiting_.empty(); }
-  // record_schedule(record, default_zone_), from zones_ and exprs_.
-  Schedule schedule_of(const JobRecord& record);
   // Queues a run of the entry's job; dispatch() starts it.
   void enqueue(const std::shared_ptr<Entry>& entry, PendingRun run);
   // Drops a job's entry from the lists that point to it (it is leaving jobs_).
@@ -181,11 +179,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   Clock& clock_;
   std::unique_ptr<StateBackend> backend_;
   Zone default_zone_;
-  // Zones and cron expressions by their text: 10,000 jobs name a dozen
-  // zones and a few thousand expressions, and making a Zone or parsing an
-  // expression costs microseconds each (most of a start-up's adoption).
-  std::map<std::string, Zone, std::less<>> zones_;
-  std::map<std::string, CronExpr, std::less<>> exprs_;
+  ScheduleCache schedules_;  // the records' schedules, made once per text (guarded by mutex_)
 
   mutable std::mutex mutex_;
   std::condition_variable loop_cv_;          // wakes the loop: new work, a run ended, shutdown
