@@ -139,11 +139,11 @@ void SchedulerEngine::schedule(JobConfig job) {
     return RunOutcome{};
   };
   const auto entry = adopt_locked(std::move(record), std::move(task), whole_seconds(clock_.now()), true);
-  entry->on_error = job.on_error;
+  if (job.on_error) entry->on_error = std::make_shared<const ErrorHandler>(std::move(job.on_error));
   jobs_[job.name] = entry;
   stored_.erase(job.name);
   commit_record(*entry);
-  loop_cv_.notify_all();
+  poke_loop_locked();
 }
 
 std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now,
@@ -155,7 +155,7 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
     throw Error(ErrorCode::invalid_job, "job " + record.name + ": max_missed_runs must be 0 or more");
   }
   auto entry = std::make_shared<Entry>(
-      Entry{.task = std::move(task), .schedule = std::move(schedule), .policy = policy, .record = std::move(record)});
+      Entry{.task = std::make_shared<const RunTask>(std::move(task)), .schedule = std::make_shared<const Schedule>(std::move(schedule)), .policy = policy, .record = std::move(record)});
   JobRecord& r = entry->record;
   if (!r.watermark) r.watermark = InstantMs{now};
   if (*r.watermark > InstantMs{now} + std::chrono::hours{24}) {
@@ -172,11 +172,11 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
     // due a moment before the scheduler read the file is an ordinary run.
     entry->horizon = watermark;
   } else if (r.enabled && watermark < now) {
-    apply_plan(entry, plan_catchup(entry->schedule, entry->policy, watermark, now));
+    apply_plan(entry, plan_catchup(*entry->schedule, entry->policy, watermark, now));
   } else if (!r.enabled) {
     r.watermark = std::max(*r.watermark, InstantMs{now});
   }
-  entry->next_fire = r.enabled ? entry->schedule.next(entry->horizon) : std::nullopt;
+  entry->next_fire = r.enabled ? entry->schedule->next(entry->horizon) : std::nullopt;
   r.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
   entry->handle = std::shared_ptr<Job>(new Job(r.name, weak_from_this()));
   return entry;
@@ -185,8 +185,9 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
 void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now) {
   Schedule schedule = schedules_.schedule(record);
   const CatchupPolicy policy = record_policy(record);
-  entry.task = std::move(task);
-  entry.schedule = std::move(schedule);
+  entry.task = std::make_shared<const RunTask>(std::move(task));
+  entry.schedule = std::make_shared<const Schedule>(std::move(schedule));
+  entry.version += 1;
   entry.policy = policy;
   JobRecord& r = entry.record;
   r.schedule = record.schedule;
@@ -204,7 +205,7 @@ void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& rec
   r.dst_repeat = record.dst_repeat;
   r.source = record.source;
   entry.horizon = std::max(entry.horizon, now);
-  entry.next_fire = r.enabled ? entry.schedule.next(entry.horizon) : std::nullopt;
+  entry.next_fire = r.enabled ? entry.schedule->next(entry.horizon) : std::nullopt;
   r.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
 }
 
@@ -234,19 +235,19 @@ void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
   log(LogLevel::warning, "job " + entry.record.name + ": skipped the run for " + describe(at) + " (" + why + ")");
 }
 
-void SchedulerEngine::process_due(Instant now, bool missed_wake) {
+void SchedulerEngine::process_due(Instant now, bool missed_wake, bool defer_next) {
   for (auto& [name, entry] : jobs_) {
     if (!entry->record.enabled || !entry->next_fire || *entry->next_fire > now) continue;
     // On time, the fire due is the one planned (no fire lies between it and
     // now): no search back, which for 1,000 jobs due at once delayed them all.
     const std::optional<Instant> latest =
-        *entry->next_fire == now ? entry->next_fire : entry->schedule.prev(now + seconds{1});
+        *entry->next_fire == now ? entry->next_fire : entry->schedule->prev(now + seconds{1});
     mark_unsaved(*entry);
     if (latest && *latest > entry->horizon) {
       const bool on_time = !missed_wake && *latest >= now - kOnTimeSlack;
       const Instant missed_until = on_time ? *latest - seconds{1} : now;
       if (missed_until > entry->horizon) {
-        const CatchupPlan plan = plan_catchup(entry->schedule, entry->policy, entry->horizon, missed_until);
+        const CatchupPlan plan = plan_catchup(*entry->schedule, entry->policy, entry->horizon, missed_until);
         if (plan.missed > 0) apply_plan(entry, plan);
       }
       if (on_time) {
@@ -259,14 +260,46 @@ void SchedulerEngine::process_due(Instant now, bool missed_wake) {
       }
     }
     entry->horizon = std::max(entry->horizon, now);
-    entry->next_fire = entry->schedule.next(entry->horizon);
-    entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
+    if (defer_next) {
+      unadvanced_.push_back(entry);
+    } else {
+      entry->next_fire = entry->schedule->next(entry->horizon);
+      entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
+    }
   }
 }
 
-void SchedulerEngine::dispatch(InstantMs now, bool caller_works) {
+void SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
+  if (unadvanced_.empty()) return;
+  struct Advance {
+    std::shared_ptr<Entry> entry;
+    std::shared_ptr<const Schedule> schedule;
+    Instant from;
+    std::uint64_t version;
+    std::optional<Instant> next{};
+  };
+  std::vector<Advance> advances;
+  advances.reserve(unadvanced_.size());
+  for (std::shared_ptr<Entry>& entry : unadvanced_) {
+    advances.push_back({entry, entry->schedule, entry->horizon, entry->version});
+  }
+  unadvanced_.clear();
+  lock.unlock();
+  for (Advance& advance : advances) advance.next = advance.schedule->next(advance.from);
+  lock.lock();
+  for (Advance& advance : advances) {
+    Entry& entry = *advance.entry;
+    // Changed meanwhile (paused, resumed, redefined, removed): the change set its next fire.
+    if (entry.version != advance.version || !entry.scheduled) continue;
+    entry.next_fire = advance.next;
+    entry.record.next_run = advance.next ? std::optional<InstantMs>(*advance.next) : std::nullopt;
+  }
+}
+
+bool SchedulerEngine::dispatch(InstantMs now, StartedRun* mine) {
   std::vector<StartedRun> started;
-  // What each start changed, to undo it if the write that records it fails.
+  // What each start changed, to undo it if the write that records it fails
+  // (only a durable write can).
   struct Undo {
     std::shared_ptr<Entry> entry;
     JobRecord record;
@@ -274,11 +307,12 @@ void SchedulerEngine::dispatch(InstantMs now, bool caller_works) {
     std::optional<InstantMs> trigger_taken;
   };
   std::vector<Undo> undo;
-  // Past the entries with nothing left to start, the rest keep their places.
-  std::size_t kept = 0;
-  std::size_t next_entry = 0;
-  for (; next_entry < waiting_.size() && !starting_stopped_ && running_total_ < config_.max_concurrent; ++next_entry) {
-    const std::shared_ptr<Entry> entry = waiting_[next_entry];
+  const bool may_fail = backend_->durable();
+  // Entries passed over with runs still queued keep their places, at the front.
+  std::vector<std::shared_ptr<Entry>> kept;
+  while (!waiting_.empty() && !starting_stopped_ && running_total_ < config_.max_concurrent) {
+    std::shared_ptr<Entry> entry = std::move(waiting_.front());
+    waiting_.pop_front();
     while (!starting_stopped_ && !entry->queue.empty() && running_total_ < config_.max_concurrent) {
       const PendingRun& next = entry->queue.front();
       // A job's runs go one after another, except that a job without
@@ -286,7 +320,7 @@ void SchedulerEngine::dispatch(InstantMs now, bool caller_works) {
       const bool may_overlap = !entry->record.protect && next.trigger != RunTrigger::catch_up;
       if (entry->running > 0 && !may_overlap) break;
       JobRecord& record = entry->record;
-      undo.push_back({entry, record, next, entry->trigger_taken});
+      if (may_fail) undo.push_back({entry, record, next, entry->trigger_taken});
       if (next.request) entry->trigger_taken = next.request;  // the write clears the request
       record.run_count += 1;
       record.last_run = InstantMs{next.at};
@@ -299,22 +333,21 @@ void SchedulerEngine::dispatch(InstantMs now, bool caller_works) {
       record.last_duration.reset();
       record.last_exit_code.reset();
       record.last_error.reset();
-      RunContext context{record.name, next.at, record.name + "@" + format_rfc3339(next.at), next.trigger,
-                         next.trigger == RunTrigger::catch_up, next.skipped, record.run_count};
+      RunContext context{record.name, next.at, {}, next.trigger, next.trigger == RunTrigger::catch_up,
+                         next.skipped, record.run_count};
       entry->queue.erase(entry->queue.begin());
       entry->running += 1;
       running_total_ += 1;
-      started.push_back({entry, std::move(context)});
+      started.push_back({entry, entry->task, entry->on_error, std::move(context)});
       mark_unsaved(*entry);
     }
     if (entry->queue.empty()) {
       entry->waiting = false;
     } else {
-      waiting_[kept++] = entry;
+      kept.push_back(std::move(entry));
     }
   }
-  waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(kept),
-                 waiting_.begin() + static_cast<std::ptrdiff_t>(next_entry));
+  waiting_.insert(waiting_.begin(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
   // One durable write records every start of this round, with every other
   // change the round made, before any task runs. A run whose start could
   // not be written does not start: it goes back to its queue and the loop
@@ -337,69 +370,84 @@ void SchedulerEngine::dispatch(InstantMs now, bool caller_works) {
                                " not started: the state file could not be written; trying again in a second");
     }
     retry_at_ = now + seconds{1};
-    return;
+    return false;
   }
   retry_at_.reset();
-  if (started.empty()) return;
-  for (StartedRun& run : started) {
-    log(LogLevel::info, "job " + run.context.job_name + ": started the " + to_string(run.context.trigger) +
-                            " run for " + describe(run.context.scheduled_at));
-    ready_.push_back(std::move(run));
+  if (started.empty()) return false;
+  std::size_t first = 0;
+  if (mine != nullptr) *mine = std::move(started[first++]);
+  const std::size_t to_wake = started.size() - first;
+  if (to_wake == 0) return mine != nullptr;
+  {
+    std::lock_guard ready(ready_mutex_);
+    for (std::size_t i = first; i < started.size(); ++i) ready_.push_back(std::move(started[i]));
   }
   // One start wakes one worker; waking all of them for it made them queue
   // on the mutex only to find nothing left.
-  const std::size_t to_wake = started.size() - (caller_works ? 1 : 0);
   if (to_wake == 1) {
     work_cv_.notify_one();
-  } else if (to_wake > 1) {
+  } else {
     work_cv_.notify_all();
   }
+  return mine != nullptr;
+}
+
+bool SchedulerEngine::take_ready(StartedRun& run) {
+  std::unique_lock ready(ready_mutex_);
+  work_cv_.wait(ready, [&] { return !ready_.empty() || workers_closing_; });
+  if (ready_.empty()) return false;  // closing, and every recorded start has run
+  run = std::move(ready_.front());
+  ready_.pop_front();
+  return true;
 }
 
 void SchedulerEngine::worker() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    work_cv_.wait(lock, [&] { return !ready_.empty() || stopping_; });
-    if (ready_.empty()) return;  // stopping, and every recorded start has run
-    StartedRun run = std::move(ready_.front());
-    ready_.pop_front();
-    const RunTask task = run.entry->task;
-    const auto on_error = run.entry->on_error;
-    lock.unlock();
+  StartedRun run;
+  bool have_run = take_ready(run);
+  while (have_run) {
+    RunContext& context = run.context;
+    context.run_id = context.job_name + "@" + format_rfc3339(context.scheduled_at);
+    log(LogLevel::info, "job " + context.job_name + ": started the " + to_string(context.trigger) + " run for " +
+                            describe(context.scheduled_at));
     const InstantMs started = clock_.now();
     RunOutcome outcome;
     std::optional<TaskError> error;
     try {
-      outcome = task(run.context);
+      outcome = (*run.task)(context);
     } catch (const std::exception& e) {
-      error = TaskError{run.context, e.what(), std::current_exception()};
+      error = TaskError{context, e.what(), std::current_exception()};
     } catch (...) {
-      error = TaskError{run.context, "unknown exception", std::current_exception()};
+      error = TaskError{context, "unknown exception", std::current_exception()};
     }
     if (error) outcome = RunOutcome{"failed", std::nullopt, error->message};
     // The handler runs before the run counts as ended, so that whoever waits
     // for the run (shutdown, wait_idle) also waits for its error report.
-    if (error && on_error) {
+    if (error && run.on_error) {
       try {
-        on_error(*error);
+        (*run.on_error)(*error);
       } catch (...) {
-        log(LogLevel::error, "job " + run.context.job_name + ": its on_error handler threw; ignored");
+        log(LogLevel::error, "job " + context.job_name + ": its on_error handler threw; ignored");
       }
     }
-    lock.lock();
-    finish(run, started, outcome);
+    const InstantMs ended = clock_.now();
+    const auto [level, message] =
+        describe_run_end(context, outcome, std::chrono::duration_cast<milliseconds>(ended - started));
+    log(level, message);
+    std::unique_lock lock(mutex_);
+    finish(run, started, ended, outcome);
     // Without a durable write to wait for, the slot just freed goes to the
-    // next queued run at once, from this thread: through the loop each
+    // next queued run at once, and to this thread: through the loop each
     // hand-over waited for the loop thread to wake and pass over every job,
     // which made 1,000 library jobs due together start tens of ms late.
     // With a state file, the loop starts the runs of freed slots in rounds,
     // one write each, and writes this result with the others of its round.
-    bool handed_on = false;
-    if (!backend_->durable() && ready_.empty() && has_queued_locked()) {
-      dispatch(clock_.now(), /*caller_works=*/true);
-      handed_on = !ready_.empty();
-    }
+    StartedRun next;
+    const bool handed_on = !backend_->durable() && has_queued_locked() && dispatch(clock_.now(), &next);
+    if (!handed_on) loop_poked_ = true;
+    lock.unlock();
     if (!handed_on) loop_cv_.notify_all();
+    run = std::move(next);
+    have_run = handed_on || take_ready(run);
   }
 }
 
@@ -411,27 +459,24 @@ void SchedulerEngine::enqueue(const std::shared_ptr<Entry>& entry, PendingRun ru
 }
 
 void SchedulerEngine::forget_locked(Entry& entry) {
+  entry.scheduled = false;
   std::erase(unsaved_, &entry);
   std::erase_if(waiting_, [&](const std::shared_ptr<Entry>& waiting) { return waiting.get() == &entry; });
 }
 
-void SchedulerEngine::finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome) {
+void SchedulerEngine::finish(const StartedRun& run, InstantMs started, InstantMs ended, const RunOutcome& outcome) {
   Entry& entry = *run.entry;
   entry.running -= 1;
   running_total_ -= 1;
-  const InstantMs now = clock_.now();
   JobRecord& record = entry.record;
   record.last_status = outcome.status;
   record.last_exit_code = outcome.exit_code;
   record.last_error = outcome.error;
-  record.last_duration = std::chrono::duration_cast<milliseconds>(now - started);
-  record.last_finished_at = now;
-  const auto current = jobs_.find(record.name);
+  record.last_duration = std::chrono::duration_cast<milliseconds>(ended - started);
+  record.last_finished_at = ended;
   // The loop writes it, with every other result and start of its round: a
   // burst of runs ending together (a catch-up) shares one write.
-  if (current != jobs_.end() && current->second == run.entry) mark_unsaved(entry);
-  const auto [level, message] = describe_run_end(run.context, outcome, *record.last_duration);
-  log(level, message);
+  if (entry.scheduled) mark_unsaved(entry);
   idle_cv_.notify_all();
 }
 
@@ -443,7 +488,8 @@ void SchedulerEngine::mark_unsaved(Entry& entry) {
 
 bool SchedulerEngine::flush() {
   if (unsaved_.empty()) return true;
-  if (!commit_records({unsaved_.begin(), unsaved_.end()}, false)) return false;
+  // In memory the records are the state: there is nothing to write.
+  if (backend_->durable() && !commit_records({unsaved_.begin(), unsaved_.end()}, false)) return false;
   for (Entry* entry : unsaved_) entry->unsaved = false;
   unsaved_.clear();
   return true;
@@ -522,6 +568,7 @@ void SchedulerEngine::loop() {
   milliseconds last_elapsed = clock_.elapsed();
   InstantMs due_back = last_wall;  // when the loop should be round again, at the latest
   while (!stopping_) {
+    loop_poked_ = false;
     const InstantMs now = clock_.now();
     const milliseconds elapsed = clock_.elapsed();
     const InstantMs expected = last_wall + (elapsed - last_elapsed);
@@ -533,7 +580,8 @@ void SchedulerEngine::loop() {
         if (!entry->record.enabled) continue;
         // A fire at exactly `now` is still due; anything at or below the horizon is done.
         const Instant from = std::max(entry->horizon, whole_seconds(now) - seconds{1});
-        entry->next_fire = entry->schedule.next(from);
+        entry->next_fire = entry->schedule->next(from);
+        entry->version += 1;
         entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
         mark_unsaved(*entry);
       }
@@ -549,8 +597,11 @@ void SchedulerEngine::loop() {
     last_elapsed = elapsed;
 
     // Once starting has stopped, fires are left to the next start's catch-up.
-    if (!starting_stopped_) process_due(whole_seconds(now), missed_wake);
+    const bool defer_next = !backend_->durable();
+    if (!starting_stopped_) process_due(whole_seconds(now), missed_wake, defer_next);
     dispatch(now);
+    advance_fires(lock);
+    if (loop_poked_) continue;  // asked for while mutex_ was released
     observed_ = now;
     idle_cv_.notify_all();
 
@@ -566,12 +617,12 @@ void SchedulerEngine::loop() {
 bool SchedulerEngine::idle_locked() const {
   // Equality, not <=: after the clock is set back, a loop that last acted on
   // a later time has not yet seen the current one.
-  if (observed_ != clock_.now() || running_total_ != 0 || !ready_.empty() || !unsaved_.empty()) return false;
+  if (observed_ != clock_.now() || running_total_ != 0 || !unsaved_.empty()) return false;
   return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
 }
 
 bool SchedulerEngine::quiet_locked() const {
-  if (running_total_ != 0 || !ready_.empty() || !unsaved_.empty()) return false;
+  if (running_total_ != 0 || !unsaved_.empty()) return false;
   return std::all_of(jobs_.begin(), jobs_.end(), [](const auto& job) { return job.second->queue.empty(); });
 }
 
@@ -582,7 +633,7 @@ bool SchedulerEngine::wait_quiet(milliseconds limit) const {
 
 bool SchedulerEngine::wait_runs_ended(milliseconds limit) const {
   std::unique_lock lock(mutex_);
-  return idle_cv_.wait_for(lock, limit, [&] { return running_total_ == 0 && ready_.empty(); });
+  return idle_cv_.wait_for(lock, limit, [&] { return running_total_ == 0; });
 }
 
 std::size_t SchedulerEngine::running() const {
@@ -594,11 +645,18 @@ void SchedulerEngine::stop_starting() {
   {
     std::lock_guard lock(mutex_);
     starting_stopped_ = true;
+    loop_poked_ = true;
   }
   loop_cv_.notify_all();
 }
 
-void SchedulerEngine::wake() { loop_cv_.notify_all(); }
+void SchedulerEngine::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    loop_poked_ = true;
+  }
+  loop_cv_.notify_all();
+}
 
 bool SchedulerEngine::wait_idle(milliseconds limit) const {
   std::unique_lock lock(mutex_);
@@ -612,8 +670,12 @@ void SchedulerEngine::shutdown() {
     stopping_ = true;
   }
   loop_cv_.notify_all();
-  work_cv_.notify_all();
   if (loop_thread_.joinable()) loop_thread_.join();
+  {
+    std::lock_guard ready(ready_mutex_);
+    workers_closing_ = true;
+  }
+  work_cv_.notify_all();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
   std::unique_lock lock(mutex_);

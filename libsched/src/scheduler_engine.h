@@ -14,8 +14,8 @@
 //    write copies only its bookkeeping onto the record as the file has it
 //    now, so that changes other processes made to the file survive, and a
 //    job removed from the file is never written back.
-// All members are guarded by mutex_; state writes happen under it, so the
-// order of writes is the order of decisions.
+// All members but ready_ (see there) are guarded by mutex_; state writes
+// happen under it, so the order of writes is the order of decisions.
 
 #include <condition_variable>
 #include <cstdint>
@@ -112,10 +112,14 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     std::optional<InstantMs> request{};  // manual runs: the triggerRequestedAt it answers
   };
 
+  using ErrorHandler = std::function<void(const TaskError&)>;
+
   struct Entry {
-    RunTask task;
-    std::function<void(const TaskError&)> on_error{};
-    Schedule schedule;
+    // Shared with the workers running it: a start copies no closure.
+    std::shared_ptr<const RunTask> task;
+    std::shared_ptr<const ErrorHandler> on_error{};
+    // Shared, so that the loop can compute next fires without mutex_.
+    std::shared_ptr<const Schedule> schedule;
     CatchupPolicy policy;
     JobRecord record;  // this process's view of the job's state record
     Instant horizon{};
@@ -130,11 +134,20 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     std::optional<InstantMs> trigger_taken{};   // the one it started or dropped: cleared in the file
     bool unsaved = false;  // in unsaved_
     bool waiting = false;  // in waiting_
+    bool scheduled = true;  // in jobs_: forget_locked() clears it
+    // Bumped by every change to horizon or next_fire made outside the loop,
+    // so that a next fire the loop computed without mutex_ is dropped when
+    // the entry changed meanwhile.
+    std::uint64_t version = 0;
   };
 
+  // A run whose start is recorded, handed to a worker. The worker builds
+  // what is only text (the run id, the log lines) outside mutex_.
   struct StartedRun {
     std::shared_ptr<Entry> entry;
-    RunContext context;
+    std::shared_ptr<const RunTask> task;
+    std::shared_ptr<const ErrorHandler> on_error;
+    RunContext context;  // without its run_id
   };
 
   // Creates the entry of a job from its record (definition and bookkeeping)
@@ -150,18 +163,35 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // `missed_wake`: the loop came round late or the wall clock jumped
   // forward, so every fire up to `now` was missed; otherwise the newest fire,
   // if at most kOnTimeSlack old, is an ordinary run.
-  void process_due(Instant now, bool missed_wake);
+  // `defer_next`: the next fires of the jobs due are left to
+  // advance_fires(), after the runs of this round started.
+  void process_due(Instant now, bool missed_wake, bool defer_next);
+  // Computes the next fires process_due() left, without holding `lock`
+  // (mutex_) meanwhile: for 1,000 jobs due at once that is half a
+  // millisecond in which their runs start and end. Used without a durable
+  // backend only: with one, the next fires go in the write of the starts.
+  void advance_fires(std::unique_lock<std::mutex>& lock);
   void apply_plan(const std::shared_ptr<Entry>& entry, const CatchupPlan& plan);
   void skip_fire(Entry& entry, Instant at, const char* why);
-  // `caller_works`: the caller is a worker that takes one of the runs
-  // started itself, so one worker fewer is woken.
-  void dispatch(InstantMs now, bool caller_works = false);
+  // `mine`: the caller is a worker, which takes the first run started into
+  // *mine (its hand-over costs no trip through ready_ and wakes no one);
+  // returns whether it got one.
+  bool dispatch(InstantMs now, StartedRun* mine = nullptr);
   bool has_queued_locked() const { return !waiting_.empty(); }
+  // Wakes the loop for another round; one asked for while the loop had
+  // mutex_ released (advance_fires) is not lost.
+  void poke_loop_locked() {
+    loop_poked_ = true;
+    loop_cv_.notify_all();
+  }
   // Queues a run of the entry's job; dispatch() starts it.
   void enqueue(const std::shared_ptr<Entry>& entry, PendingRun run);
   // Drops a job's entry from the lists that point to it (it is leaving jobs_).
   void forget_locked(Entry& entry);
-  void finish(const StartedRun& run, InstantMs started, const RunOutcome& outcome);
+  // Takes the next started run off ready_; false when the workers are to end.
+  bool take_ready(StartedRun& run);
+  // Books the end of a run, under mutex_ (its log line is the worker's).
+  void finish(const StartedRun& run, InstantMs started, InstantMs ended, const RunOutcome& outcome);
   InstantMs durable_watermark(const Entry& entry, Instant now) const;
   // Writes the entries: their whole records, or only their bookkeeping.
   bool commit_records(const std::vector<const Entry*>& entries, bool whole_records);
@@ -183,23 +213,33 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
 
   mutable std::mutex mutex_;
   std::condition_variable loop_cv_;          // wakes the loop: new work, a run ended, shutdown
-  std::condition_variable work_cv_;          // wakes workers
   mutable std::condition_variable idle_cv_;  // wakes wait_idle(), wait_quiet(), wait_runs_ended()
 
   std::map<std::string, std::shared_ptr<Entry>> jobs_;
   StateDocument loaded_;                     // the document initialize() loaded
   std::map<std::string, std::size_t, std::less<>> stored_;  // its records not yet scheduled: name -> index
   std::map<std::string, std::string> unrunnable_;  // records sync() cannot run, with why (logged once)
-  std::deque<StartedRun> ready_;             // started (recorded) runs waiting for a worker
+  // Started (recorded) runs waiting for a worker, under a mutex of their
+  // own: a worker takes its run while the loop holds mutex_ for a durable
+  // write. Lock order: mutex_, then ready_mutex_. A run in ready_ counts in
+  // running_total_ from its start.
+  std::mutex ready_mutex_;
+  std::condition_variable work_cv_;          // wakes workers (with ready_mutex_)
+  std::deque<StartedRun> ready_;
+  bool workers_closing_ = false;             // under ready_mutex_: workers end once ready_ is empty
   std::vector<Entry*> unsaved_;              // changed this round, not yet written
+  std::vector<std::shared_ptr<Entry>> unadvanced_;  // due this round, next fire not yet computed
   // Entries that may have queued runs, in the order they got them, so that a
   // start costs no pass over every job. Entries with empty queues leave it
-  // when dispatch() comes past them.
-  std::vector<std::shared_ptr<Entry>> waiting_;
+  // when dispatch() comes past them. A deque: each start takes from the
+  // front, which for a vector moved every entry behind it (1,000 jobs due
+  // at once cost a million moves a second).
+  std::deque<std::shared_ptr<Entry>> waiting_;
   std::size_t running_total_ = 0;
   bool initialized_ = false;
   bool stopping_ = false;
   bool starting_stopped_ = false;  // stop_starting() was called
+  bool loop_poked_ = false;        // poke_loop_locked() since the loop's round began
   bool synced_ = false;            // sync() has run once: later adoptions are not at start
   InstantMs started_at_{};         // when initialize() took the state
   std::optional<InstantMs> retry_at_;  // a write failed: the loop tries again then

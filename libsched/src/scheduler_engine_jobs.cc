@@ -49,6 +49,7 @@ void SchedulerEngine::pause_locked(Entry& entry) {
   }
   entry.queue.clear();
   entry.next_fire.reset();
+  entry.version += 1;
   entry.record.next_run.reset();
 }
 
@@ -57,7 +58,8 @@ void SchedulerEngine::resume_locked(Entry& entry, InstantMs from) {
   entry.record.enabled = true;
   entry.record.watermark = std::max(entry.record.watermark.value_or(from), from);
   entry.horizon = std::max(entry.horizon, whole_seconds(from));
-  entry.next_fire = entry.schedule.next(entry.horizon);
+  entry.next_fire = entry.schedule->next(entry.horizon);
+  entry.version += 1;
   entry.record.next_run = entry.next_fire ? std::optional<InstantMs>(*entry.next_fire) : std::nullopt;
 }
 
@@ -67,7 +69,7 @@ void SchedulerEngine::pause(const std::string& name) {
   if (!entry.record.enabled) return;
   pause_locked(entry);
   commit_record(entry);
-  loop_cv_.notify_all();
+  poke_loop_locked();
 }
 
 void SchedulerEngine::resume(const std::string& name) {
@@ -76,7 +78,7 @@ void SchedulerEngine::resume(const std::string& name) {
   if (entry.record.enabled) return;
   resume_locked(entry, InstantMs{whole_seconds(clock_.now())});
   commit_record(entry);
-  loop_cv_.notify_all();
+  poke_loop_locked();
 }
 
 void SchedulerEngine::remove(const std::string& name) {
@@ -86,7 +88,7 @@ void SchedulerEngine::remove(const std::string& name) {
   backend_->commit([&](StateDocument& doc) {
     std::erase_if(doc.jobs, [&](const JobRecord& record) { return record.name == name; });
   });
-  loop_cv_.notify_all();
+  poke_loop_locked();
   idle_cv_.notify_all();
 }
 
@@ -172,7 +174,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
   std::erase_if(unrunnable_, [&](const auto& item) { return doc.find(item.first) == nullptr; });
   synced_ = true;
   flush();
-  loop_cv_.notify_all();
+  poke_loop_locked();
   idle_cv_.notify_all();
 }
 
