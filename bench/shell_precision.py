@@ -2,25 +2,31 @@
 """Firing precision of shell jobs through `sched run` (issue 6, item 3).
 
 Usage:
-    python3 bench/shell_precision.py --sched build/cli/sched [--seconds 30] [--jobs 200] [--bash]
+    python3 bench/shell_precision.py --sched build/cli/sched [--seconds 30] [--jobs 200]
+                                     [--clocks start,date] [--stamp build/bench/start_stamp]
 
---jobs jobs (default 200) on `* * * * * *` are defined in a config file,
-each with the command
+--jobs jobs (default 200) on `* * * * * *` are defined in a config file and
+`sched --state FILE --config FILE run` runs them for --seconds seconds
+(default 30), with `[scheduler] max_concurrent` = the number of jobs, then
+with the default 16, once for each clock of --clocks:
 
-    printf '%s %s\\n' "$(date +%s.%N)" "$SCHED_SCHEDULED_AT" >> LEDGER
+  start  the job's process start: `shell` is build/bench/start_stamp
+         (--stamp), which notes CLOCK_REALTIME as it starts and appends it
+         with $SCHED_SCHEDULED_AT to a ledger. What sched itself adds: the
+         durable write of the starts, the spawn, the exec.
+  date   `/bin/sh -c 'printf ... "$(date +%s.%N)" "$SCHED_SCHEDULED_AT" >> LEDGER'`:
+         also /bin/sh's start, a fork and date's exec, about 2 ms of CPU a
+         job; 200 of them at once on 2 cores wait for one another.
+  bash   shell = "/bin/bash" and bash's $EPOCHREALTIME: bash's start, no fork.
 
-and `sched --state FILE --config FILE run` runs them for --seconds seconds
-(default 30), twice: with `[scheduler] max_concurrent` = the number of jobs,
-then with the default 16. A run's lateness is the time `date` read minus its
-SCHED_SCHEDULED_AT, so it includes starting /bin/sh and `date`; --bash uses
-shell = "/bin/bash" and bash's $EPOCHREALTIME instead, which leaves out
-`date`'s fork and exec. Runs scheduled in the window [ready + 2 s, ready +
-2 s + S) count. Printed per row: runs counted and expected, median, p99 and
-max lateness in ms, the state file's writes per second (renames onto
-its name, seen with inotify IN_MOVED_TO on its folder during the window),
-and the CPU time the runner itself used per run (user + system of `sched
-run`'s threads during the window, from /proc/PID/stat, over the runs
-counted; its jobs' own CPU is not in it).
+A run's lateness is the clock it read minus its SCHED_SCHEDULED_AT. Runs
+scheduled in the window [ready + 2 s, ready + 2 s + S) count. Printed per
+row: runs counted and expected, median, p99 and max lateness in ms, the
+state file's writes per second (renames onto its name, seen with inotify
+IN_MOVED_TO on its folder during the window), and the CPU time the runner
+itself used per run (user + system of `sched run`'s threads during the
+window, from /proc/PID/stat, over the runs counted; its jobs' own CPU is not
+in it).
 Target: p99 < 50 ms.
 """
 
@@ -84,9 +90,12 @@ class RenameCounter:
         os.close(self.fd)
 
 
-def write_config(path, jobs, max_concurrent, ledger, bash):
-    if bash:
-        command = f"""printf '%s %s\\n' "$EPOCHREALTIME" "$SCHED_SCHEDULED_AT" >> {ledger}"""
+def write_config(path, jobs, max_concurrent, ledger, clock, stamp):
+    shell = None
+    if clock == "start":
+        command, shell = ledger, stamp
+    elif clock == "bash":
+        command, shell = f"""printf '%s %s\\n' "$EPOCHREALTIME" "$SCHED_SCHEDULED_AT" >> {ledger}""", "/bin/bash"
     else:
         command = f"""printf '%s %s\\n' "$(date +%s.%N)" "$SCHED_SCHEDULED_AT" >> {ledger}"""
     quoted = command.replace("\\", "\\\\").replace('"', '\\"')
@@ -94,8 +103,8 @@ def write_config(path, jobs, max_concurrent, ledger, bash):
         f.write("[scheduler]\n")
         if max_concurrent is not None:
             f.write(f"max_concurrent = {max_concurrent}\n")
-        if bash:
-            f.write('shell = "/bin/bash"\n')
+        if shell is not None:
+            f.write(f'shell = "{shell}"\n')
         for i in range(jobs):
             f.write(f'\n[jobs.shell-{i:03d}]\nschedule = "* * * * * *"\ncommand = "{quoted}"\n')
 
@@ -111,12 +120,12 @@ def parse_instant(text):
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc).timestamp()
 
 
-def measure(sched, jobs, seconds, max_concurrent, bash, scratch):
+def measure(sched, jobs, seconds, max_concurrent, clock, stamp, scratch):
     folder = tempfile.mkdtemp(prefix="row-", dir=scratch)
     state = os.path.join(folder, "state.json")
     config = os.path.join(folder, "sched.toml")
     ledger = os.path.join(folder, "ledger")
-    write_config(config, jobs, max_concurrent, ledger, bash)
+    write_config(config, jobs, max_concurrent, ledger, clock, stamp)
     counter = RenameCounter(folder, "state.json")
     runner = scale.Runner(sched, state, folder, config=config)
     try:
@@ -143,9 +152,23 @@ def measure(sched, jobs, seconds, max_concurrent, bash, scratch):
                 lateness.append((float(actual) - at) * 1000.0)
     lateness.sort()
     skips = sum(1 for line in runner.log().splitlines() if "skip" in line)
-    return {"label": f"{max_concurrent if max_concurrent is not None else 16}", "runs": len(lateness),
+    return {"label": f"{max_concurrent if max_concurrent is not None else 16}", "clock": clock, "runs": len(lateness),
             "expected": jobs * seconds, "lateness": lateness, "writes": counter.count / seconds, "skip_lines": skips,
             "errors": errors, "cpu_ms_per_run": cpu * 1000.0 / max(1, len(lateness))}
+
+
+def spawn_floor(stamp, count):
+    """CPU seconds (this process and its children) of `count` posix_spawn + exec + exit + wait of
+    start_stamp, one after another: what starting a process costs on this machine, whoever starts it."""
+    before = os.times()
+    for _ in range(count):
+        pid = os.posix_spawn(stamp, [stamp, "-c", os.devnull], os.environ)
+        os.waitpid(pid, 0)
+    after = os.times()
+    return sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
+
+
+CLOCKS = {"start": "process start (start_stamp)", "date": "date +%s.%N in /bin/sh", "bash": "$EPOCHREALTIME in bash"}
 
 
 def main():
@@ -153,30 +176,43 @@ def main():
     ap.add_argument("--sched", required=True, help="the sched binary, e.g. build/cli/sched")
     ap.add_argument("--seconds", type=int, default=30, help="length of the window (default 30)")
     ap.add_argument("--jobs", type=int, default=200, help="number of jobs (default 200)")
-    ap.add_argument("--bash", action="store_true", help="bash's $EPOCHREALTIME instead of date +%%s.%%N")
+    ap.add_argument("--clocks", default="start,date", help="comma-separated: start, date, bash (default start,date)")
+    ap.add_argument("--stamp", help="the start_stamp binary (default: bench/start_stamp next to --sched's folder)")
     a = ap.parse_args()
     sched = os.path.abspath(a.sched)
+    clocks = [c for c in a.clocks.split(",") if c]
+    if not clocks or any(c not in CLOCKS for c in clocks):
+        ap.error("--clocks takes start, date and bash, separated by commas")
+    stamp = os.path.abspath(a.stamp or os.path.join(os.path.dirname(os.path.dirname(sched)), "bench", "start_stamp"))
+    if "start" in clocks and not os.access(stamp, os.X_OK):
+        ap.error(f"{stamp}: no start_stamp there (build it: cmake --build build --target start_stamp, or pass --stamp)")
     scratch = tempfile.mkdtemp(prefix="sched-shell-")
     try:
-        rows = [measure(sched, a.jobs, a.seconds, mc, a.bash, scratch) for mc in (a.jobs, None)]
+        rows = [measure(sched, a.jobs, a.seconds, mc, clock, stamp, scratch) for clock in clocks for mc in (a.jobs, None)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    clock = "$EPOCHREALTIME (bash)" if a.bash else "date +%s.%N (sh)"
     print(f"{a.jobs} shell jobs on \"* * * * * *\" through sched run for {a.seconds} s; "
-          f"lateness = {clock} - $SCHED_SCHEDULED_AT")
-    print(f"{'max_concurrent':>14} {'runs/expected':>15} {'median ms':>9} {'p99 ms':>8} {'max ms':>8} {'writes/s':>9} {'runner CPU ms/run':>17}")
+          f"lateness = the job's clock - $SCHED_SCHEDULED_AT")
+    print(f"{'clock':<30} {'max_concurrent':>14} {'runs/expected':>15} {'median ms':>9} {'p99 ms':>8} {'max ms':>8} "
+          f"{'writes/s':>9} {'runner CPU ms/run':>17}")
     for r in rows:
         v = r["lateness"]
         if not v:
-            print(f"{r['label']:>14} {'0/' + str(r['expected']):>15} no runs")
+            print(f"{CLOCKS[r['clock']]:<30} {r['label']:>14} {'0/' + str(r['expected']):>15} no runs")
             continue
         p99 = v[min(len(v) - 1, (len(v) * 99 + 99) // 100 - 1)]
         note = f"  ({r['skip_lines']} log lines mention skips)" if r["skip_lines"] else ""
-        print(f"{r['label']:>14} {str(r['runs']) + '/' + str(r['expected']):>15} {v[len(v) // 2]:>9.2f} "
-              f"{p99:>8.2f} {v[-1]:>8.2f} {r['writes']:>9.1f} {r['cpu_ms_per_run']:>17.2f}{note}")
+        print(f"{CLOCKS[r['clock']]:<30} {r['label']:>14} {str(r['runs']) + '/' + str(r['expected']):>15} "
+              f"{v[len(v) // 2]:>9.2f} {p99:>8.2f} {v[-1]:>8.2f} {r['writes']:>9.1f} {r['cpu_ms_per_run']:>17.2f}{note}")
     for r in rows:
         for line in r["errors"][:2]:
-            print(f"  max_concurrent {r['label']}, the runner logged: {line[:300]}")
+            print(f"  {r['clock']}, max_concurrent {r['label']}, the runner logged: {line[:300]}")
+    if "start" in clocks:
+        cpu = spawn_floor(stamp, a.jobs) / a.jobs
+        cores = os.cpu_count() or 1
+        print(f"floor: starting a process (posix_spawn, exec, exit, wait of start_stamp, from Python) costs "
+              f"{cpu * 1000:.2f} ms of CPU here; {a.jobs} at once need {a.jobs * cpu * 1000 / cores:.0f} ms "
+              f"on {cores} cores before the last can start")
     print("target: p99 < 50 ms; fires of one instant share one state write")
     return 0
 
