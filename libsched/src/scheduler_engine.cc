@@ -27,6 +27,9 @@ constexpr milliseconds kJumpTolerance{2000};
 constexpr milliseconds kLateWake{1000};
 // The loop wakes at least this often even with nothing due.
 constexpr std::chrono::hours kIdleWake{1};
+// How long, at most, the loop waits for more runs to end before it books
+// an end (with a durable backend). Real time, whatever the scheduler's clock.
+constexpr milliseconds kGatherEnds{10};
 
 
 std::string describe(Instant t) { return format_rfc3339(t); }
@@ -433,22 +436,60 @@ void SchedulerEngine::worker() {
     const auto [level, message] =
         describe_run_end(context, outcome, std::chrono::duration_cast<milliseconds>(ended - started));
     log(level, message);
+    if (backend_->durable()) {
+      // The loop books the end, with every other end and start of its
+      // round, in one write. Handed over without mutex_, which the loop
+      // holds while it writes: the ends of a write's duration all go in
+      // the next one.
+      {
+        std::lock_guard ready(ready_mutex_);
+        ended_.push_back({std::move(run), started, ended, std::move(outcome)});
+      }
+      {
+        std::lock_guard lock(mutex_);
+        loop_poked_ = true;
+      }
+      loop_cv_.notify_all();
+      run = StartedRun{};
+      have_run = take_ready(run);
+      continue;
+    }
     std::unique_lock lock(mutex_);
     finish(run, started, ended, outcome);
     // Without a durable write to wait for, the slot just freed goes to the
     // next queued run at once, and to this thread: through the loop each
     // hand-over waited for the loop thread to wake and pass over every job,
     // which made 1,000 library jobs due together start tens of ms late.
-    // With a state file, the loop starts the runs of freed slots in rounds,
-    // one write each, and writes this result with the others of its round.
     StartedRun next;
-    const bool handed_on = !backend_->durable() && has_queued_locked() && dispatch(clock_.now(), &next);
+    const bool handed_on = has_queued_locked() && dispatch(clock_.now(), &next);
     if (!handed_on) loop_poked_ = true;
     lock.unlock();
     if (!handed_on) loop_cv_.notify_all();
     run = std::move(next);
     have_run = handed_on || take_ready(run);
   }
+}
+
+void SchedulerEngine::gather_ends(std::unique_lock<std::mutex>& lock) {
+  const auto until = std::chrono::steady_clock::now() + kGatherEnds;
+  for (;;) {
+    std::size_t ended = 0;
+    {
+      std::lock_guard ready(ready_mutex_);
+      ended = ended_.size();
+    }
+    if (ended == 0 || ended >= running_total_ || stopping_) return;
+    if (loop_cv_.wait_until(lock, until) == std::cv_status::timeout) return;
+  }
+}
+
+void SchedulerEngine::book_ended_locked() {
+  std::vector<EndedRun> ended;
+  {
+    std::lock_guard ready(ready_mutex_);
+    ended.swap(ended_);
+  }
+  for (const EndedRun& end : ended) finish(end.run, end.started, end.ended, end.outcome);
 }
 
 void SchedulerEngine::enqueue(const std::shared_ptr<Entry>& entry, PendingRun run) {
@@ -568,6 +609,8 @@ void SchedulerEngine::loop() {
   milliseconds last_elapsed = clock_.elapsed();
   InstantMs due_back = last_wall;  // when the loop should be round again, at the latest
   while (!stopping_) {
+    // Woken before its deadline, by ends: see gather_ends().
+    if (backend_->durable() && clock_.now() < due_back) gather_ends(lock);
     loop_poked_ = false;
     const InstantMs now = clock_.now();
     const milliseconds elapsed = clock_.elapsed();
@@ -596,6 +639,7 @@ void SchedulerEngine::loop() {
     last_wall = now;
     last_elapsed = elapsed;
 
+    book_ended_locked();
     // Once starting has stopped, fires are left to the next start's catch-up.
     const bool defer_next = !backend_->durable();
     if (!starting_stopped_) process_due(whole_seconds(now), missed_wake, defer_next);
@@ -679,6 +723,7 @@ void SchedulerEngine::shutdown() {
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
   std::unique_lock lock(mutex_);
+  book_ended_locked();
   std::vector<const Entry*> all;
   for (const auto& [name, entry] : jobs_) all.push_back(entry.get());
   if (!all.empty()) commit_records(all, false);
