@@ -35,6 +35,22 @@ Schedule ScheduleCache::schedule(const JobRecord& record) {
   return Schedule(expr->second, zone(record), options);
 }
 
+std::shared_ptr<const Schedule> ScheduleCache::shared_schedule(const JobRecord& record) {
+  std::string key;
+  key.reserve(record.schedule.size() + record.timezone.size() + record.day_match.size() + record.dst_gap.size() +
+              record.dst_repeat.size() + 4);
+  for (const std::string* part : {&record.schedule, &record.timezone, &record.day_match, &record.dst_gap}) {
+    key += *part;
+    key += '\0';
+  }
+  key += record.dst_repeat;
+  auto found = schedules_.find(key);
+  if (found == schedules_.end()) {
+    found = schedules_.emplace(std::move(key), std::make_shared<const Schedule>(schedule(record))).first;
+  }
+  return found->second;
+}
+
 CatchupPolicy record_policy(const JobRecord& record) {
   return CatchupPolicy{record.catch_up, record.max_missed_runs, record.catch_up_window};
 }

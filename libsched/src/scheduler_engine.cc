@@ -152,13 +152,15 @@ void SchedulerEngine::schedule(JobConfig job) {
 std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord record, RunTask task, Instant now,
                                                                        bool at_start) {
   // Throws for a record that describes no valid schedule, before any change.
-  Schedule schedule = schedules_.schedule(record);
+  std::shared_ptr<const Schedule> schedule = schedules_.shared_schedule(record);
   const CatchupPolicy policy = record_policy(record);
   if (policy.max_missed_runs < 0) {
     throw Error(ErrorCode::invalid_job, "job " + record.name + ": max_missed_runs must be 0 or more");
   }
-  auto entry = std::make_shared<Entry>(
-      Entry{.task = std::make_shared<const RunTask>(std::move(task)), .schedule = std::make_shared<const Schedule>(std::move(schedule)), .policy = policy, .record = std::move(record)});
+  auto entry = std::make_shared<Entry>(Entry{.task = std::make_shared<const RunTask>(std::move(task)),
+                                             .schedule = std::move(schedule),
+                                             .policy = policy,
+                                             .record = std::move(record)});
   JobRecord& r = entry->record;
   if (!r.watermark) r.watermark = InstantMs{now};
   if (*r.watermark > InstantMs{now} + std::chrono::hours{24}) {
@@ -186,10 +188,10 @@ std::shared_ptr<SchedulerEngine::Entry> SchedulerEngine::adopt_locked(JobRecord 
 }
 
 void SchedulerEngine::apply_definition_locked(Entry& entry, const JobRecord& record, RunTask task, Instant now) {
-  Schedule schedule = schedules_.schedule(record);
+  std::shared_ptr<const Schedule> schedule = schedules_.shared_schedule(record);
   const CatchupPolicy policy = record_policy(record);
   entry.task = std::make_shared<const RunTask>(std::move(task));
-  entry.schedule = std::make_shared<const Schedule>(std::move(schedule));
+  entry.schedule = std::move(schedule);
   entry.version += 1;
   entry.policy = policy;
   JobRecord& r = entry.record;

@@ -13,7 +13,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sched/catchup.h"
@@ -44,11 +46,15 @@ class ScheduleCache {
   const Zone& default_zone() const noexcept { return default_zone_; }
   const Zone& zone(const JobRecord& record);
   Schedule schedule(const JobRecord& record);
+  // The same Schedule, one object for every record with the same
+  // expression, zone and options (a scheduler holds it for each job).
+  std::shared_ptr<const Schedule> shared_schedule(const JobRecord& record);
 
  private:
   Zone default_zone_;
   std::map<std::string, Zone, std::less<>> zones_;
   std::map<std::string, CronExpr, std::less<>> exprs_;
+  std::unordered_map<std::string, std::shared_ptr<const Schedule>> schedules_;  // key: see shared_schedule()
 };
 
 CatchupPolicy record_policy(const JobRecord& record);
