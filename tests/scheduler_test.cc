@@ -144,6 +144,33 @@ TEST_CASE("a task's exception reaches on_error and the scheduler goes on", "[sch
                    "error: job flaky: the schedule run for 2024-01-15T08:01:00.000Z failed after 0 ms: disk full") == 1);
 }
 
+TEST_CASE("log_level keeps lines below it from the sink, and not those above", "[scheduler]") {
+  sched::ManualClock clock{utc(2024, 1, 15, 8, 0, 0)};
+  Recorder recorder;
+  sched::SchedulerConfig config;
+  config.timezone = "UTC";
+  config.clock = &clock;
+  config.log = recorder.sink();
+  config.log_level = sched::LogLevel::error;
+  sched::Scheduler scheduler(config);
+  scheduler.initialize();
+  sched::JobConfig ok;
+  ok.name = "ok";
+  ok.schedule = "* * * * *";
+  ok.task = recorder.task();
+  scheduler.schedule(ok);
+  sched::JobConfig failing = ok;
+  failing.name = "failing";
+  failing.task = [](const sched::RunContext&) { throw std::runtime_error("disk full"); };
+  scheduler.schedule(failing);
+  clock.advance(1min);
+  REQUIRE(scheduler.wait_idle());
+  CHECK(recorder.run_ids() == std::vector<std::string>{"ok@2024-01-15T08:01:00.000Z"});
+  // Not "started" nor "finished" (info): only the failure (error).
+  CHECK(recorder.log == std::vector<std::string>{
+                           "error: job failing: the schedule run for 2024-01-15T08:01:00.000Z failed after 0 ms: disk full"});
+}
+
 TEST_CASE("protect skips and counts a fire that finds the last run going", "[scheduler]") {
   Fixture f;
   std::mutex gate_mutex;

@@ -23,7 +23,7 @@ struct Runner::Impl {
       : config(std::move(c)),
         store(config.state_file, {std::chrono::seconds(5), config.log}),
         engine(std::make_shared<SchedulerEngine>(
-            SchedulerConfig{config.settings.timezone, config.clock, config.log,
+            SchedulerConfig{config.settings.timezone, config.clock, config.log, config.log_level,
                             static_cast<std::size_t>(config.settings.max_concurrent), config.settings.default_catch_up,
                             config.settings.default_max_missed_runs},
             make_file_backend(store, config.log))) {}

@@ -43,6 +43,11 @@ std::string describe(milliseconds d) {
 
 }  // namespace
 
+LogLevel run_end_level(const RunOutcome& outcome) {
+  if (outcome.status == "ok") return LogLevel::info;
+  return outcome.status == "interrupted" ? LogLevel::warning : LogLevel::error;
+}
+
 std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
                                                   milliseconds duration) {
   const std::string what =
@@ -61,6 +66,7 @@ SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBa
     : config_(std::move(config)),
       clock_(config_.clock != nullptr ? *config_.clock : SystemClock::instance()),
       backend_(std::move(backend)),
+      durable_(backend_->durable()),
       default_zone_(config_.timezone.empty() ? Zone::system() : Zone::locate(config_.timezone)),
       schedules_(default_zone_) {
   if (config_.default_max_missed_runs < 0) {
@@ -71,7 +77,9 @@ SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBa
 
 SchedulerEngine::~SchedulerEngine() { shutdown(); }
 
-void SchedulerEngine::log(LogLevel level, const std::string& message) const { config_.log(level, message); }
+void SchedulerEngine::log(LogLevel level, const std::string& message) const {
+  if (logs(level)) config_.log(level, message);
+}
 
 StateDocument SchedulerEngine::take_loaded_document() {
   std::lock_guard lock(mutex_);
@@ -278,7 +286,7 @@ void SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
   if (unadvanced_.empty()) return;
   struct Advance {
     std::shared_ptr<Entry> entry;
-    std::shared_ptr<const Schedule> schedule;
+    std::shared_ptr<const Schedule> schedule;  // the entry's may be replaced meanwhile
     Instant from;
     std::uint64_t version;
     std::optional<Instant> next{};
@@ -286,7 +294,8 @@ void SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
   std::vector<Advance> advances;
   advances.reserve(unadvanced_.size());
   for (std::shared_ptr<Entry>& entry : unadvanced_) {
-    advances.push_back({entry, entry->schedule, entry->horizon, entry->version});
+    const Entry& e = *entry;
+    advances.push_back({std::move(entry), e.schedule, e.horizon, e.version});
   }
   unadvanced_.clear();
   lock.unlock();
@@ -302,7 +311,8 @@ void SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
 }
 
 bool SchedulerEngine::dispatch(InstantMs now, StartedRun* mine) {
-  std::vector<StartedRun> started;
+  std::vector<StartedRun>& started = started_scratch_;
+  started.clear();
   // What each start changed, to undo it if the write that records it fails
   // (only a durable write can).
   struct Undo {
@@ -312,7 +322,7 @@ bool SchedulerEngine::dispatch(InstantMs now, StartedRun* mine) {
     std::optional<InstantMs> trigger_taken;
   };
   std::vector<Undo> undo;
-  const bool may_fail = backend_->durable();
+  const bool may_fail = durable_;
   // Entries passed over with runs still queued keep their places, at the front.
   std::vector<std::shared_ptr<Entry>> kept;
   while (!waiting_.empty() && !starting_stopped_ && running_total_ < config_.max_concurrent) {
@@ -412,8 +422,10 @@ void SchedulerEngine::worker() {
   while (have_run) {
     RunContext& context = run.context;
     context.run_id = context.job_name + "@" + format_rfc3339(context.scheduled_at);
-    log(LogLevel::info, "job " + context.job_name + ": started the " + to_string(context.trigger) + " run for " +
-                            describe(context.scheduled_at));
+    if (logs(LogLevel::info)) {
+      log(LogLevel::info, "job " + context.job_name + ": started the " + to_string(context.trigger) + " run for " +
+                              describe(context.scheduled_at));
+    }
     const InstantMs started = clock_.now();
     RunOutcome outcome;
     std::optional<TaskError> error;
@@ -435,10 +447,12 @@ void SchedulerEngine::worker() {
       }
     }
     const InstantMs ended = clock_.now();
-    const auto [level, message] =
-        describe_run_end(context, outcome, std::chrono::duration_cast<milliseconds>(ended - started));
-    log(level, message);
-    if (backend_->durable()) {
+    if (logs(run_end_level(outcome))) {
+      const auto [level, message] =
+          describe_run_end(context, outcome, std::chrono::duration_cast<milliseconds>(ended - started));
+      log(level, message);
+    }
+    if (durable_) {
       // The loop books the end, with every other end and start of its
       // round, in one write. Handed over without mutex_, which the loop
       // holds while it writes: the ends of a write's duration all go in
@@ -524,15 +538,15 @@ void SchedulerEngine::finish(const StartedRun& run, InstantMs started, InstantMs
 }
 
 void SchedulerEngine::mark_unsaved(Entry& entry) {
-  if (entry.unsaved) return;
+  // In memory the records are the state: there is nothing to write.
+  if (entry.unsaved || !durable_) return;
   entry.unsaved = true;
   unsaved_.push_back(&entry);
 }
 
 bool SchedulerEngine::flush() {
   if (unsaved_.empty()) return true;
-  // In memory the records are the state: there is nothing to write.
-  if (backend_->durable() && !commit_records({unsaved_.begin(), unsaved_.end()}, false)) return false;
+  if (!commit_records({unsaved_.begin(), unsaved_.end()}, false)) return false;
   for (Entry* entry : unsaved_) entry->unsaved = false;
   unsaved_.clear();
   return true;
@@ -612,7 +626,7 @@ void SchedulerEngine::loop() {
   InstantMs due_back = last_wall;  // when the loop should be round again, at the latest
   while (!stopping_) {
     // Woken before its deadline, by ends: see gather_ends().
-    if (backend_->durable() && clock_.now() < due_back) gather_ends(lock);
+    if (durable_ && clock_.now() < due_back) gather_ends(lock);
     loop_poked_ = false;
     const InstantMs now = clock_.now();
     const milliseconds elapsed = clock_.elapsed();
@@ -643,7 +657,7 @@ void SchedulerEngine::loop() {
 
     book_ended_locked();
     // Once starting has stopped, fires are left to the next start's catch-up.
-    const bool defer_next = !backend_->durable();
+    const bool defer_next = !durable_;
     if (!starting_stopped_) process_due(whole_seconds(now), missed_wake, defer_next);
     dispatch(now);
     advance_fires(lock);

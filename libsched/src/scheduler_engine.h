@@ -56,6 +56,8 @@ using RunTask = std::function<RunOutcome(const RunContext&)>;
 // The log line of a run's end ("job NAME: the schedule run for T finished in
 // 5 ms (exit code 0)", "... failed after ...", "... timed out after ...",
 // "... was interrupted after ...") and its level.
+// The level of that line, without building it.
+LogLevel run_end_level(const RunOutcome& outcome);
 std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
                                                   std::chrono::milliseconds duration);
 
@@ -136,6 +138,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
     bool unsaved = false;  // in unsaved_
     bool waiting = false;  // in waiting_
     bool scheduled = true;  // in jobs_: forget_locked() clears it
+    std::uint64_t synced = 0;  // the last sync() whose document has it
     // Bumped by every change to horizon or next_fire made outside the loop,
     // so that a next fire the loop computed without mutex_ is dropped when
     // the entry changed meanwhile.
@@ -220,10 +223,13 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool quiet_locked() const;
   Entry& entry_locked(const std::string& name) const;
   void log(LogLevel level, const std::string& message) const;
+  // Whether a message of `level` is wanted: callers on hot paths build it only then.
+  bool logs(LogLevel level) const { return level >= config_.log_level; }
 
   SchedulerConfig config_;
   Clock& clock_;
   std::unique_ptr<StateBackend> backend_;
+  bool durable_;  // backend_->durable()
   Zone default_zone_;
   ScheduleCache schedules_;  // the records' schedules, made once per text (guarded by mutex_)
 
@@ -247,7 +253,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // count in running_total_ until booked).
   std::vector<EndedRun> ended_;
   bool workers_closing_ = false;             // under ready_mutex_: workers end once ready_ is empty
-  std::vector<Entry*> unsaved_;              // changed this round, not yet written
+  std::vector<Entry*> unsaved_;              // changed this round, not yet written (durable backends only)
+  std::vector<StartedRun> started_scratch_;  // dispatch()'s, kept for its capacity
   std::vector<std::shared_ptr<Entry>> unadvanced_;  // due this round, next fire not yet computed
   // Entries that may have queued runs, in the order they got them, so that a
   // start costs no pass over every job. Entries with empty queues leave it
@@ -260,7 +267,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool stopping_ = false;
   bool starting_stopped_ = false;  // stop_starting() was called
   bool loop_poked_ = false;        // poke_loop_locked() since the loop's round began
-  bool synced_ = false;            // sync() has run once: later adoptions are not at start
+  bool synced_ = false;
+  std::uint64_t syncs_ = 0;        // sync() calls so far            // sync() has run once: later adoptions are not at start
   InstantMs started_at_{};         // when initialize() took the state
   std::optional<InstantMs> retry_at_;  // a write failed: the loop tries again then
   InstantMs observed_{};  // the clock time the loop last acted on

@@ -4,7 +4,6 @@
 // state file for the sched command's runner.
 
 #include <algorithm>
-#include <set>
 
 #include "sched/error.h"
 #include "sched/job_records.h"
@@ -97,7 +96,8 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
   if (!initialized_ || stopping_) return;
   const InstantMs now_ms = clock_.now();
   const Instant now = whole_seconds(now_ms);
-  std::set<std::string, std::less<>> present;
+  // Entries this document has get its number; the others were removed.
+  const std::uint64_t sync_number = ++syncs_;
   for (const JobRecord& record : doc.jobs) {
     if (!record.command) {
       if (unrunnable_.emplace(record.name, "no command").second) {
@@ -105,20 +105,23 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
       }
       continue;
     }
-    present.insert(record.name);
     const auto found = jobs_.find(record.name);
     std::shared_ptr<Entry> entry = found == jobs_.end() ? nullptr : found->second;
+    if (entry) entry->synced = sync_number;
     try {
       if (!entry) {
         // A job defined after this scheduler took the state (its config
         // merge, another command) missed nothing: the loop has it.
         const bool new_since_start = record.watermark && *record.watermark >= started_at_;
         entry = adopt_locked(record, make_task(record), now, !synced_ && !new_since_start);
+        entry->synced = sync_number;
         jobs_[record.name] = entry;
         if (!(entry->record == record)) mark_unsaved(*entry);
-        log(LogLevel::debug, "job " + record.name + ": scheduled" +
-                                 (entry->next_fire ? ", next run " + format_rfc3339(*entry->next_fire)
-                                                   : std::string(record.enabled ? ", never fires again" : ", paused")));
+        if (logs(LogLevel::debug)) {
+          log(LogLevel::debug, "job " + record.name + ": scheduled" +
+                                   (entry->next_fire ? ", next run " + format_rfc3339(*entry->next_fire)
+                                                     : std::string(record.enabled ? ", never fires again" : ", paused")));
+        }
       } else {
         if (!same_definition(entry->record, record)) {
           apply_definition_locked(*entry, record, make_task(record), now);
@@ -163,7 +166,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
     }
   }
   for (auto it = jobs_.begin(); it != jobs_.end();) {
-    if (present.count(it->first) != 0) {
+    if (it->second->synced == sync_number) {
       ++it;
       continue;
     }
@@ -173,7 +176,10 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
   }
   std::erase_if(unrunnable_, [&](const auto& item) { return doc.find(item.first) == nullptr; });
   synced_ = true;
-  flush();
+  // The loop writes what this changed, with the starts of its next round:
+  // at start-up the catch-up plan of every job and its first runs share
+  // one write (of 9 MB and two fsyncs at 10,000 jobs), and READY=1 does
+  // not wait for it.
   poke_loop_locked();
   idle_cv_.notify_all();
 }

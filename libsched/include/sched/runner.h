@@ -36,6 +36,7 @@ struct RunnerConfig {
   std::optional<Config> config;   // its jobs are merged into the state at start
   Clock* clock = nullptr;         // nullptr: SystemClock::instance()
   LogSink log;                    // one line per event
+  LogLevel log_level = LogLevel::debug;  // below it, events are neither built nor logged
   JobOutputSink output;           // every line of every job's output
   std::chrono::milliseconds kill_grace{5000};  // SIGTERM, then SIGKILL after this
 };
