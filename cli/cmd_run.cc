@@ -56,6 +56,7 @@ int run_scheduler(const RunOptions& o, const GlobalOptions& globals, Io& io) {
   const LogSink log = events.sink();
   Runner runner(runner_config(context, events));
   runner.start();
+  release_freed_memory();
   log(LogLevel::info, "scheduler started (pid " + std::to_string(::getpid()) + ", state " +
                           context.state_file.string() +
                           (context.config ? ", config " + context.config->file.string() : std::string()) + ")");

@@ -55,10 +55,13 @@ void EventLog::Shared::put(const std::string& line) {
   if (first) wake.notify_one();
 }
 
+LogLevel EventLog::level() const {
+  return shared_->verbosity < 0 ? LogLevel::error : shared_->verbosity > 0 ? LogLevel::debug : LogLevel::info;
+}
+
 LogSink EventLog::sink() {
-  return [shared = shared_](LogLevel level, const std::string& message) {
-    const int minimum = shared->verbosity < 0 ? 3 : shared->verbosity > 0 ? 0 : 1;
-    if (static_cast<int>(level) < minimum) return;
+  return [shared = shared_, minimum = level()](LogLevel level, const std::string& message) {
+    if (level < minimum) return;
     std::string line;
     if (shared->format == LogFormat::json) {
       nlohmann::ordered_json record;

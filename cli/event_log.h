@@ -39,6 +39,8 @@ class EventLog {
 
   LogSink sink();
   JobOutputSink output();
+  // The least level sink() writes: what the verbosity lets through.
+  LogLevel level() const;
 
  private:
   struct Shared {

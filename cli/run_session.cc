@@ -19,11 +19,14 @@ RunnerConfig runner_config(const Context& context, EventLog& log) {
   config.settings = context.settings;
   config.config = context.config;
   config.log = log.sink();
+  config.log_level = log.level();
   config.output = log.output();
   return config;
 }
 
 void limit_malloc_arenas() { ::mallopt(M_ARENA_MAX, 2); }
+
+void release_freed_memory() { ::malloc_trim(0); }
 
 void stop_runner(Runner& runner, const BlockedSignals& signals, const LogSink& log, std::chrono::milliseconds grace,
                  const std::string& why) {
