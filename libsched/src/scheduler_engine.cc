@@ -486,8 +486,9 @@ void SchedulerEngine::worker() {
   }
 }
 
-void SchedulerEngine::gather_ends(std::unique_lock<std::mutex>& lock) {
-  const auto until = std::chrono::steady_clock::now() + kGatherEnds;
+void SchedulerEngine::gather_ends(std::unique_lock<std::mutex>& lock, InstantMs due) {
+  // Never past the next fire: an on-time start does not wait for ends.
+  const auto until = std::chrono::steady_clock::now() + std::min<milliseconds>(kGatherEnds, due - clock_.now());
   for (;;) {
     std::size_t ended = 0;
     {
@@ -626,7 +627,7 @@ void SchedulerEngine::loop() {
   InstantMs due_back = last_wall;  // when the loop should be round again, at the latest
   while (!stopping_) {
     // Woken before its deadline, by ends: see gather_ends().
-    if (durable_ && clock_.now() < due_back) gather_ends(lock);
+    if (durable_ && clock_.now() < due_back) gather_ends(lock, due_back);
     loop_poked_ = false;
     const InstantMs now = clock_.now();
     const milliseconds elapsed = clock_.elapsed();

@@ -56,10 +56,10 @@ using RunTask = std::function<RunOutcome(const RunContext&)>;
 // The log line of a run's end ("job NAME: the schedule run for T finished in
 // 5 ms (exit code 0)", "... failed after ...", "... timed out after ...",
 // "... was interrupted after ...") and its level.
-// The level of that line, without building it.
-LogLevel run_end_level(const RunOutcome& outcome);
 std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
                                                   std::chrono::milliseconds duration);
+// The level of that line, without building it.
+LogLevel run_end_level(const RunOutcome& outcome);
 
 class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
  public:
@@ -203,8 +203,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // the loop waits up to kGatherEnds (real time) for them to end too, so
   // that their ends, and the starts of the slots they free, share one
   // write. Without it each end of 16 short runs woke a round and a write
-  // of its own.
-  void gather_ends(std::unique_lock<std::mutex>& lock);
+  // of its own. Never waits past `due`, the loop's next deadline.
+  void gather_ends(std::unique_lock<std::mutex>& lock, InstantMs due);
   // Books the runs in ended_ (finish()).
   void book_ended_locked();
   // Takes the next started run off ready_; false when the workers are to end.
