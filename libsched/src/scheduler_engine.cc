@@ -452,6 +452,8 @@ void SchedulerEngine::worker() {
           describe_run_end(context, outcome, std::chrono::duration_cast<milliseconds>(ended - started));
       log(level, message);
     }
+    StartedRun next;
+    bool handed_on = false;
     if (durable_) {
       // The loop books the end, with every other end and start of its
       // round, in one write. Handed over without mutex_, which the loop
@@ -461,26 +463,20 @@ void SchedulerEngine::worker() {
         std::lock_guard ready(ready_mutex_);
         ended_.push_back({std::move(run), started, ended, std::move(outcome)});
       }
-      {
-        std::lock_guard lock(mutex_);
-        loop_poked_ = true;
-      }
-      loop_cv_.notify_all();
-      run = StartedRun{};
-      have_run = take_ready(run);
-      continue;
+      wake();
+    } else {
+      // Without a durable write to wait for, the slot just freed goes to
+      // the next queued run at once, and to this thread: through the loop
+      // each hand-over waited for the loop thread to wake and pass over
+      // every job, which made 1,000 library jobs due together start tens
+      // of ms late.
+      std::unique_lock lock(mutex_);
+      finish(run, started, ended, outcome);
+      handed_on = has_queued_locked() && dispatch(clock_.now(), &next);
+      if (!handed_on) loop_poked_ = true;
+      lock.unlock();
+      if (!handed_on) loop_cv_.notify_all();
     }
-    std::unique_lock lock(mutex_);
-    finish(run, started, ended, outcome);
-    // Without a durable write to wait for, the slot just freed goes to the
-    // next queued run at once, and to this thread: through the loop each
-    // hand-over waited for the loop thread to wake and pass over every job,
-    // which made 1,000 library jobs due together start tens of ms late.
-    StartedRun next;
-    const bool handed_on = has_queued_locked() && dispatch(clock_.now(), &next);
-    if (!handed_on) loop_poked_ = true;
-    lock.unlock();
-    if (!handed_on) loop_cv_.notify_all();
     run = std::move(next);
     have_run = handed_on || take_ready(run);
   }

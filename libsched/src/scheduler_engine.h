@@ -104,7 +104,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // Waits until nothing is queued or running, at most `limit`.
   bool wait_quiet(std::chrono::milliseconds limit) const;
   std::size_t running() const;
-  // Wakes the loop to look at the clock again (the wall clock was set).
+  // Wakes the loop for another round: the wall clock was set (it looks at
+  // the clock again), or a run ended (it books the end).
   void wake();
 
  private:
