@@ -6,6 +6,7 @@
 #include <optional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -128,6 +129,39 @@ TEST_CASE("a run's start is on disk before its task runs", "[persistent]") {
   CHECK(seen_by_task->last_run == utc(2024, 1, 15, 13, 0, 0));
   CHECK(seen_by_task->watermark == utc(2024, 1, 15, 13, 0, 0));
   CHECK(seen_by_task->run_count == 1);
+}
+
+TEST_CASE("a run's end is on disk while another run of the same instant still goes", "[persistent]") {
+  // Ends are gathered for a moment so that runs ending together share a
+  // write, but never held until every run of the round has ended.
+  sched::test::TempDir dir;
+  Runs runs;
+  sched::ManualClock clock(utc(2024, 1, 15, 12, 0, 0));
+  sched::PersistentScheduler scheduler(config_for(dir, clock, runs));
+  scheduler.initialize();
+  auto quick = daily_backup(runs);
+  quick.name = "quick";
+  scheduler.schedule(quick);
+  std::optional<sched::JobRecord> quick_seen_by_slow;
+  auto slow = quick;
+  slow.name = "slow";
+  slow.task = [&](const sched::RunContext&) {
+    // Reads the file until it shows quick's end, for at most 5 s.
+    const auto give_up = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < give_up) {
+      const auto doc = sched::StateStore(dir / "state.json").load(sched::CorruptFile::refuse);
+      quick_seen_by_slow = *doc.find("quick");
+      if (quick_seen_by_slow->last_status == "ok") return;
+      std::this_thread::sleep_for(1ms);
+    }
+  };
+  scheduler.schedule(slow);
+  clock.advance(1h);
+  REQUIRE(scheduler.wait_idle());
+  REQUIRE(quick_seen_by_slow);
+  CHECK(quick_seen_by_slow->last_status == "ok");
+  CHECK(quick_seen_by_slow->last_run == utc(2024, 1, 15, 13, 0, 0));
+  CHECK(quick_seen_by_slow->run_count == 1);
 }
 
 TEST_CASE("a run recorded as started but never ended is interrupted, not rerun", "[persistent]") {

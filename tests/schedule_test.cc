@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sched/job_records.h"
 #include "sched/schedule.h"
 
 namespace {
@@ -23,6 +24,37 @@ sched::Schedule schedule(const char* text, const char* zone, sched::DayMatch mat
 }
 
 }  // namespace
+
+TEST_CASE("ScheduleCache shares one Schedule per definition: expression, zone and every option", "[schedule]") {
+  sched::ScheduleCache cache(sched::Zone::utc());
+  sched::JobRecord a;
+  a.schedule = "0 9 13 * 5";  // the 13th, or a Friday; with day_match all, Friday the 13th
+  sched::JobRecord same = a;
+  same.name = "other";
+  CHECK(cache.shared_schedule(a) == cache.shared_schedule(same));
+  sched::JobRecord all_days = a;
+  all_days.day_match = "all";
+  sched::JobRecord in_tokyo = a;
+  in_tokyo.timezone = "Asia/Tokyo";
+  const auto any_match = cache.shared_schedule(a);
+  const auto all_match = cache.shared_schedule(all_days);
+  const auto tokyo = cache.shared_schedule(in_tokyo);
+  CHECK(any_match != all_match);
+  CHECK(any_match != tokyo);
+  const sched::Instant thursday = at(2024, 9, 12);
+  CHECK(any_match->next(thursday) == at(2024, 9, 13, 9));   // Friday the 13th matches both ways
+  CHECK(all_match->next(at(2024, 9, 14)) == at(2024, 12, 13, 9));  // the next Friday the 13th
+  CHECK(any_match->next(at(2024, 9, 14)) == at(2024, 9, 20, 9));   // the next Friday
+  CHECK(tokyo->next(thursday) == at(2024, 9, 13, 0));       // 09:00 in Tokyo is 00:00 UTC
+  sched::JobRecord gap_skip = a;
+  gap_skip.dst_gap = "skip";
+  sched::JobRecord repeat_both = a;
+  repeat_both.dst_repeat = "both";
+  CHECK(cache.shared_schedule(gap_skip) != any_match);
+  CHECK(cache.shared_schedule(repeat_both) != any_match);
+  CHECK(cache.shared_schedule(gap_skip)->options().dst_gap == sched::DstGap::skip);
+  CHECK(cache.shared_schedule(repeat_both)->options().dst_repeat == sched::DstRepeat::both);
+}
 
 TEST_CASE("fires stay within the years 0001-9999", "[schedule]") {
   for (const char* zone : {"UTC", "America/New_York", "Asia/Tokyo"}) {
