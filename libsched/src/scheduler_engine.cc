@@ -470,12 +470,18 @@ void SchedulerEngine::worker() {
       // each hand-over waited for the loop thread to wake and pass over
       // every job, which made 1,000 library jobs due together start tens
       // of ms late.
+      // The loop is woken only when it has something to do: start queued
+      // runs this thread could not take, or see the engine idle (wait_idle)
+      // after the last end. Woken for every end, it passed over every job
+      // once per end of a burst, holding mutex_ against the workers.
       std::unique_lock lock(mutex_);
       finish(run, started, ended, outcome);
-      handed_on = has_queued_locked() && dispatch(clock_.now(), &next);
-      if (!handed_on) loop_poked_ = true;
+      const bool queued = has_queued_locked();
+      handed_on = queued && dispatch(clock_.now(), &next);
+      const bool poke = !handed_on && (queued || running_total_ == 0);
+      if (poke) loop_poked_ = true;
       lock.unlock();
-      if (!handed_on) loop_cv_.notify_all();
+      if (poke) loop_cv_.notify_all();
     }
     run = std::move(next);
     have_run = handed_on || take_ready(run);

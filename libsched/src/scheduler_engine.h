@@ -268,8 +268,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool stopping_ = false;
   bool starting_stopped_ = false;  // stop_starting() was called
   bool loop_poked_ = false;        // poke_loop_locked() since the loop's round began
-  bool synced_ = false;
-  std::uint64_t syncs_ = 0;        // sync() calls so far            // sync() has run once: later adoptions are not at start
+  bool synced_ = false;            // sync() has run once: later adoptions are not at start
+  std::uint64_t syncs_ = 0;        // sync() calls so far
   InstantMs started_at_{};         // when initialize() took the state
   std::optional<InstantMs> retry_at_;  // a write failed: the loop tries again then
   InstantMs observed_{};  // the clock time the loop last acted on
