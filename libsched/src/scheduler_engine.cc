@@ -253,7 +253,7 @@ void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
   log(LogLevel::warning, "job " + entry.record.name + ": skipped the run for " + describe(at) + " (" + why + ")");
 }
 
-void SchedulerEngine::process_due(Instant now, bool missed_wake, bool defer_next) {
+void SchedulerEngine::process_due(Instant now, bool missed_wake) {
   for (auto& [name, entry] : jobs_) {
     if (!entry->record.enabled || !entry->next_fire || *entry->next_fire > now) continue;
     // On time, the fire due is the one planned (no fire lies between it and
@@ -278,7 +278,7 @@ void SchedulerEngine::process_due(Instant now, bool missed_wake, bool defer_next
       }
     }
     entry->horizon = std::max(entry->horizon, now);
-    if (defer_next) {
+    if (!durable_) {
       unadvanced_.push_back(entry);
     } else {
       entry->next_fire = entry->schedule->next(entry->horizon);
@@ -474,19 +474,15 @@ void SchedulerEngine::worker() {
       // the next queued run at once, and to this thread: through the loop
       // each hand-over waited for the loop thread to wake and pass over
       // every job, which made 1,000 library jobs due together start tens
-      // of ms late.
-      // The loop is woken only when it has something to do: start queued
-      // runs this thread could not take, or see the engine idle (wait_idle)
-      // after the last end. Woken for every end, it passed over every job
-      // once per end of a burst, holding mutex_ against the workers.
-      std::unique_lock lock(mutex_);
+      // of ms late. The loop is woken only for queued runs this thread
+      // could not take, or to see the engine idle (wait_idle) after the
+      // last end: woken for every end, it passed over every job once per
+      // end of a burst, holding mutex_ against the workers.
+      std::lock_guard lock(mutex_);
       finish(run, started, ended, outcome);
       const bool queued = has_queued_locked();
       handed_on = queued && dispatch(clock_.now(), &next);
-      const bool poke = !handed_on && (queued || running_total_ == 0);
-      if (poke) loop_poked_ = true;
-      lock.unlock();
-      if (poke) loop_cv_.notify_all();
+      if (!handed_on && (queued || running_total_ == 0)) poke_loop_locked();
     }
     run = std::move(next);
     have_run = handed_on || take_ready(run);
@@ -665,8 +661,7 @@ void SchedulerEngine::loop() {
 
     book_ended_locked();
     // Once starting has stopped, fires are left to the next start's catch-up.
-    const bool defer_next = !durable_;
-    if (!starting_stopped_) process_due(whole_seconds(now), missed_wake, defer_next);
+    if (!starting_stopped_) process_due(whole_seconds(now), missed_wake);
     dispatch(now);
     advance_fires(lock);
     if (loop_poked_) continue;  // asked for while mutex_ was released

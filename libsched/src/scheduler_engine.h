@@ -168,9 +168,9 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // `missed_wake`: the loop came round late or the wall clock jumped
   // forward, so every fire up to `now` was missed; otherwise the newest fire,
   // if at most kOnTimeSlack old, is an ordinary run.
-  // `defer_next`: the next fires of the jobs due are left to
+  // Without a durable backend the next fires of the jobs due are left to
   // advance_fires(), after the runs of this round started.
-  void process_due(Instant now, bool missed_wake, bool defer_next);
+  void process_due(Instant now, bool missed_wake);
   // Computes the next fires process_due() left, without holding `lock`
   // (mutex_) meanwhile: for 1,000 jobs due at once that is half a
   // millisecond in which their runs start and end. Used without a durable
