@@ -310,7 +310,7 @@ std::string read_file(const fs::path& file) {
   if (S_ISDIR(st.st_mode)) throw Error(ErrorCode::io, file.string() + ": " + std::strerror(EISDIR));
   if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::invalid_config, file.string() + ": not a regular file");
   detail::refuse_untrusted(file, st, ErrorCode::invalid_config);
-  std::optional<std::string> text =
+  std::optional<detail::ByteBuffer> text =
       st.st_size > static_cast<off_t>(kMaxConfigBytes)
           ? std::nullopt
           : detail::read_at_most(fd.get(), kMaxConfigBytes, file.string(), static_cast<std::size_t>(st.st_size));
@@ -318,7 +318,7 @@ std::string read_file(const fs::path& file) {
     throw Error(ErrorCode::invalid_config, file.string() + ": the file is larger than " +
                                                std::to_string(kMaxConfigBytes) + " bytes, the most a config may have");
   }
-  return std::move(*text);
+  return std::string(text->view());
 }
 
 // The config and every problem, one `FILE:LINE:COLUMN: message` line each.

@@ -141,9 +141,9 @@ void refuse_untrusted(const std::filesystem::path& file, const struct stat& st, 
                         bits + " " + shell_word(file));
 }
 
-std::optional<std::string> read_at_most(int fd, std::size_t limit, const std::string& failure, std::size_t expected) {
+std::optional<ByteBuffer> read_at_most(int fd, std::size_t limit, const std::string& failure, std::size_t expected) {
   // One byte past the limit tells "exactly the limit" from "more".
-  std::string text(std::min(limit, expected) + 1, '\0');
+  ByteBuffer text(std::min(limit, expected) + 1);
   std::size_t got = 0;
   for (;;) {
     if (got == text.size()) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "byte_buffer.h"
 #include "sched/error.h"
 
 namespace sched::detail {
@@ -50,7 +51,7 @@ bool is_private_group(uid_t owner, gid_t gid);
 // memory. `expected` (st_size) sizes the first buffer; the file may have
 // grown or shrunk since. A read error throws
 // Error(io, failure + ": " + strerror(errno)).
-std::optional<std::string> read_at_most(int fd, std::size_t limit, const std::string& failure,
+std::optional<ByteBuffer> read_at_most(int fd, std::size_t limit, const std::string& failure,
                                         std::size_t expected = 0);
 
 }  // namespace sched::detail

@@ -32,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "byte_buffer.h"
 #include "json_text.h"
 #include "sched/error.h"
 #include "sched/state.h"
@@ -474,6 +475,7 @@ StateDocument read_document(detail::JsonReader& p, std::size_t text_size, const 
     } else if (key == "jobs") {
       if (p.peek() != '[') wrong_type(p.value(2), {npos, "jobs"}, "an array");
       doc.jobs.reserve(text_size / kMinJobBytes);
+      detail::advise_huge_pages(doc.jobs.data(), doc.jobs.capacity() * sizeof(JobRecord));
       p.array([&] {
         const std::size_t index = doc.jobs.size();
         read_job(p, doc.jobs.emplace_back(), index);

@@ -96,7 +96,7 @@ StateStamp stamp_of(const struct stat& st) {
 // is the version `known` names, which is not read) and which file they came
 // from.
 struct ReadResult {
-  std::optional<std::string> text;
+  std::optional<detail::ByteBuffer> text;
   FileId id;
   std::optional<off_t> too_big;  // the size of a file over kMaxStateBytes
   std::optional<StateStamp> stamp{};
@@ -139,7 +139,7 @@ ReadResult read_state_file(const fs::path& file, const std::optional<StateStamp>
   const StateStamp stamp = stamp_of(st);
   if (known == stamp) return {std::nullopt, id, std::nullopt, stamp, true};
   if (static_cast<std::uintmax_t>(st.st_size) > kMaxStateBytes) return {std::nullopt, id, st.st_size, stamp};
-  std::optional<std::string> text = detail::read_at_most(
+  std::optional<detail::ByteBuffer> text = detail::read_at_most(
       fd.get(), kMaxStateBytes, "cannot read state file " + file.string(), static_cast<std::size_t>(st.st_size));
   if (!text) {  // it grew while we read
     if (::fstat(fd.get(), &st) != 0) throw_io("cannot read state file", file, errno);
@@ -235,7 +235,7 @@ StateDocument load_file(const fs::path& file, const StateStoreOptions& options, 
                                                 std::to_string(*read.too_big) + " bytes; a state file may be at most " +
                                                 std::to_string(kMaxStateBytes) + " bytes");
     }
-    StateDocument doc = parse_state(*read.text, file.string());
+    StateDocument doc = parse_state(read.text->view(), file.string());
     check_job_names(doc, file);
     return doc;
   } catch (const Error& e) {
