@@ -51,16 +51,37 @@ LogLevel run_end_level(const RunOutcome& outcome) {
 
 std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
                                                   milliseconds duration) {
-  const std::string what =
-      "job " + run.job_name + ": the " + to_string(run.trigger) + " run for " + describe(run.scheduled_at);
-  const std::string exit = outcome.exit_code ? " (exit code " + std::to_string(*outcome.exit_code) + ")" : "";
-  const std::string after = describe(duration);
-  if (outcome.status == "ok") return {LogLevel::info, what + " finished in " + after + exit};
-  if (outcome.status == "timeout") {
-    return {LogLevel::error, what + " timed out after " + after + " and was stopped" + exit};
+  // Built in one string: 1,000 runs ending together build 1,000 of them.
+  const LogLevel level = run_end_level(outcome);
+  std::string line;
+  line.reserve(96 + run.job_name.size() + (outcome.error ? outcome.error->size() : 0));
+  line += "job ";
+  line += run.job_name;
+  line += ": the ";
+  line += to_string(run.trigger);
+  line += " run for ";
+  append_rfc3339(line, run.scheduled_at);
+  if (outcome.status == "ok") {
+    line += " finished in ";
+  } else if (outcome.status == "timeout") {
+    line += " timed out after ";
+  } else if (outcome.status == "interrupted") {
+    line += " was interrupted after ";
+  } else {
+    line += " failed after ";
   }
-  if (outcome.status == "interrupted") return {LogLevel::warning, what + " was interrupted after " + after + exit};
-  return {LogLevel::error, what + " failed after " + after + exit + (outcome.error ? ": " + *outcome.error : "")};
+  line += describe(duration);
+  if (outcome.status == "timeout") line += " and was stopped";
+  if (outcome.exit_code) {
+    line += " (exit code ";
+    line += std::to_string(*outcome.exit_code);
+    line += ')';
+  }
+  if (outcome.status != "ok" && outcome.status != "timeout" && outcome.status != "interrupted" && outcome.error) {
+    line += ": ";
+    line += *outcome.error;
+  }
+  return {level, std::move(line)};
 }
 
 SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBackend> backend)
@@ -253,9 +274,30 @@ void SchedulerEngine::skip_fire(Entry& entry, Instant at, const char* why) {
   log(LogLevel::warning, "job " + entry.record.name + ": skipped the run for " + describe(at) + " (" + why + ")");
 }
 
-void SchedulerEngine::process_due(Instant now, bool missed_wake) {
+namespace {
+
+void keep_earliest(std::optional<Instant>& earliest, const std::optional<Instant>& t) {
+  if (t && (!earliest || *t < *earliest)) earliest = t;
+}
+
+}  // namespace
+
+std::optional<Instant> SchedulerEngine::earliest_fire_locked() const {
+  std::optional<Instant> earliest;
+  for (const auto& [name, entry] : jobs_) {
+    if (entry->record.enabled) keep_earliest(earliest, entry->next_fire);
+  }
+  return earliest;
+}
+
+std::optional<Instant> SchedulerEngine::process_due(Instant now, bool missed_wake) {
+  std::optional<Instant> earliest;
   for (auto& [name, entry] : jobs_) {
-    if (!entry->record.enabled || !entry->next_fire || *entry->next_fire > now) continue;
+    if (!entry->record.enabled || !entry->next_fire) continue;
+    if (*entry->next_fire > now) {
+      keep_earliest(earliest, entry->next_fire);
+      continue;
+    }
     // On time, the fire due is the one planned (no fire lies between it and
     // now): no search back, which for 1,000 jobs due at once delayed them all.
     const std::optional<Instant> latest =
@@ -283,12 +325,14 @@ void SchedulerEngine::process_due(Instant now, bool missed_wake) {
     } else {
       entry->next_fire = entry->schedule->next(entry->horizon);
       entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
+      keep_earliest(earliest, entry->next_fire);
     }
   }
+  return earliest;
 }
 
-void SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
-  if (unadvanced_.empty()) return;
+std::optional<Instant> SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
+  if (unadvanced_.empty()) return std::nullopt;
   struct Advance {
     std::shared_ptr<Entry> entry;
     std::shared_ptr<const Schedule> schedule;  // the entry's may be replaced meanwhile
@@ -306,13 +350,17 @@ void SchedulerEngine::advance_fires(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   for (Advance& advance : advances) advance.next = advance.schedule->next(advance.from);
   lock.lock();
+  std::optional<Instant> earliest;
   for (Advance& advance : advances) {
     Entry& entry = *advance.entry;
-    // Changed meanwhile (paused, resumed, redefined, removed): the change set its next fire.
+    // Changed meanwhile (paused, resumed, redefined, removed): the change set
+    // its next fire, and woke the loop for another round.
     if (entry.version != advance.version || !entry.scheduled) continue;
     entry.next_fire = advance.next;
     entry.record.next_run = advance.next ? std::optional<InstantMs>(*advance.next) : std::nullopt;
+    keep_earliest(earliest, advance.next);
   }
+  return earliest;
 }
 
 bool SchedulerEngine::dispatch(InstantMs now, StartedRun* mine) {
@@ -426,10 +474,20 @@ void SchedulerEngine::worker() {
   bool have_run = take_ready(run);
   while (have_run) {
     RunContext& context = run.context;
-    context.run_id = context.job_name + "@" + format_rfc3339(context.scheduled_at);
+    context.run_id.reserve(context.job_name.size() + 25);
+    context.run_id += context.job_name;
+    context.run_id += '@';
+    append_rfc3339(context.run_id, context.scheduled_at);
     if (logs(LogLevel::info)) {
-      log(LogLevel::info, "job " + context.job_name + ": started the " + to_string(context.trigger) + " run for " +
-                              describe(context.scheduled_at));
+      std::string line;
+      line.reserve(context.run_id.size() + 40);
+      line += "job ";
+      line += context.job_name;
+      line += ": started the ";
+      line += to_string(context.trigger);
+      line += " run for ";
+      line.append(context.run_id, context.job_name.size() + 1);  // the instant
+      log(LogLevel::info, line);
     }
     const InstantMs started = clock_.now();
     RunOutcome outcome;
@@ -661,17 +719,16 @@ void SchedulerEngine::loop() {
 
     book_ended_locked();
     // Once starting has stopped, fires are left to the next start's catch-up.
-    if (!starting_stopped_) process_due(whole_seconds(now), missed_wake);
+    std::optional<Instant> next_fire =
+        starting_stopped_ ? earliest_fire_locked() : process_due(whole_seconds(now), missed_wake);
     dispatch(now);
-    advance_fires(lock);
+    keep_earliest(next_fire, advance_fires(lock));
     if (loop_poked_) continue;  // asked for while mutex_ was released
     observed_ = now;
     idle_cv_.notify_all();
 
     InstantMs deadline = retry_at_.value_or(now + kIdleWake);
-    for (const auto& [name, entry] : jobs_) {
-      if (entry->record.enabled && entry->next_fire) deadline = std::min(deadline, InstantMs{*entry->next_fire});
-    }
+    if (next_fire) deadline = std::min(deadline, InstantMs{*next_fire});
     due_back = std::max(deadline, now);
     clock_.wait_until(lock, loop_cv_, deadline, now);
   }

@@ -170,12 +170,19 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // if at most kOnTimeSlack old, is an ordinary run.
   // Without a durable backend the next fires of the jobs due are left to
   // advance_fires(), after the runs of this round started.
-  void process_due(Instant now, bool missed_wake);
+  // Returns the earliest next fire it knows: of the jobs not due, and of
+  // those due whose next fire it computed. With advance_fires()'s, that is
+  // the loop's next deadline, found without another pass over every job
+  // under mutex_ while the runs of this round start.
+  std::optional<Instant> process_due(Instant now, bool missed_wake);
   // Computes the next fires process_due() left, without holding `lock`
   // (mutex_) meanwhile: for 1,000 jobs due at once that is half a
   // millisecond in which their runs start and end. Used without a durable
   // backend only: with one, the next fires go in the write of the starts.
-  void advance_fires(std::unique_lock<std::mutex>& lock);
+  // Returns the earliest of them.
+  std::optional<Instant> advance_fires(std::unique_lock<std::mutex>& lock);
+  // The earliest next fire of any enabled job (a pass over every job).
+  std::optional<Instant> earliest_fire_locked() const;
   void apply_plan(const std::shared_ptr<Entry>& entry, const CatchupPlan& plan);
   void skip_fire(Entry& entry, Instant at, const char* why);
   // `mine`: the caller is a worker, which takes the first run started into

@@ -120,35 +120,15 @@ std::string quote_text(std::string_view text) {
   return out;
 }
 
-// format_rfc3339's text, quoted, built in place: six members of every job
-// are instants, and format_rfc3339 allocates its result.
+// An instant as format_rfc3339 writes it, quoted, or null.
 void put_instant(std::string& out, const std::optional<InstantMs>& t) {
   if (!t) {
     out += "null";
     return;
   }
-  if (*t < kFirstInstant || *t > kLastInstant) {  // not 4-digit years: format_rfc3339's own form
-    out += '"';
-    out += format_rfc3339(*t);
-    out += '"';
-    return;
-  }
-  const auto day = date::floor<date::days>(*t);
-  const date::year_month_day ymd{day};
-  const auto ms = static_cast<unsigned>((*t - day).count());
-  char text[] = "\"0000-00-00T00:00:00.000Z\"";
-  // Writes v's last `digits` digits so that the last one lands at text[last].
-  const auto put = [&](std::size_t last, unsigned v, int digits) {
-    for (int i = 0; i < digits; ++i, v /= 10) text[last - static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
-  };
-  put(4, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
-  put(7, static_cast<unsigned>(ymd.month()), 2);
-  put(10, static_cast<unsigned>(ymd.day()), 2);
-  put(13, ms / 3600000, 2);
-  put(16, ms / 60000 % 60, 2);
-  put(19, ms / 1000 % 60, 2);
-  put(23, ms % 1000, 3);
-  out.append(text, sizeof text - 1);
+  out += '"';
+  append_rfc3339(out, *t);
+  out += '"';
 }
 
 // An unknown member's value, pretty-printed at the member's indentation.
