@@ -10,9 +10,9 @@
 //   {"time":"...","level":"output","job":"backup","stream":"stdout","line":"copied 3 files"}
 // Every line is written whole; safe from any thread. A writer thread takes
 // the lines and writes and flushes them in batches, so that a burst of
-// events (the catch-up plan of 10,000 jobs) costs a few write calls, and a
-// quiet one is written at once. Everything logged is written by the time
-// the EventLog is destroyed.
+// events (the catch-up plan of 10,000 jobs) costs a few write calls and
+// wake-ups; a line is written about a millisecond after it was logged.
+// Everything logged is written by the time the EventLog is destroyed.
 
 #include <functional>
 #include <iosfwd>
