@@ -254,16 +254,26 @@ void SchedulerEngine::apply_plan(const std::shared_ptr<Entry>& entry_ptr, const 
   if (plan.skipped() > 0) {
     record.skipped_count += plan.skipped();
     record.watermark = std::max(*record.watermark, InstantMs{*plan.last_skipped});
-    const std::string why = describe_skips(plan, entry.policy);
-    log(LogLevel::warning, "job " + record.name + ": skipped " + std::to_string(plan.skipped()) + " missed run" +
-                               (plan.skipped() == 1 ? "" : "s") + " from " + describe(*plan.first_skipped) + " to " +
-                               describe(*plan.last_skipped) + " (" + why + ")");
+    // A catch-up plan of 10,000 jobs logs a line or two for each: built
+    // only when wanted, in one string.
+    if (logs(LogLevel::warning)) {
+      std::string line = "job " + record.name + ": skipped " + std::to_string(plan.skipped()) + " missed run" +
+                         (plan.skipped() == 1 ? "" : "s") + " from ";
+      append_rfc3339(line, *plan.first_skipped);
+      line += " to ";
+      append_rfc3339(line, *plan.last_skipped);
+      line += " (" + describe_skips(plan, entry.policy) + ")";
+      log(LogLevel::warning, line);
+    }
   }
-  if (!plan.runs.empty()) {
-    std::string list;
-    for (Instant at : plan.runs) list += (list.empty() ? "" : ", ") + describe(at);
-    log(LogLevel::info, "job " + record.name + ": catching up " + std::to_string(plan.runs.size()) + " missed run" +
-                            (plan.runs.size() == 1 ? "" : "s") + ": " + list);
+  if (!plan.runs.empty() && logs(LogLevel::info)) {
+    std::string line = "job " + record.name + ": catching up " + std::to_string(plan.runs.size()) + " missed run" +
+                       (plan.runs.size() == 1 ? "" : "s") + ": ";
+    for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+      if (i > 0) line += ", ";
+      append_rfc3339(line, plan.runs[i]);
+    }
+    log(LogLevel::info, line);
   }
   for (Instant at : plan.runs) enqueue(entry_ptr, {at, RunTrigger::catch_up, plan.skipped()});
 }
