@@ -42,7 +42,7 @@ struct OpenFile {
 
 }  // namespace
 
-TEST_CASE("read_at_most returns every byte of a file, whatever size it was told to expect", "[file-read]") {
+TEST_CASE("read_at_most returns every byte of a file, whatever size it was told to expect", "[byte-buffer]") {
   sched::test::TempDir dir;
   const std::size_t size = GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{4096}, 2 * kMiB - 1, 2 * kMiB,
                                     5 * kMiB + 123);
@@ -57,7 +57,7 @@ TEST_CASE("read_at_most returns every byte of a file, whatever size it was told 
   CHECK(text->view() == bytes);
 }
 
-TEST_CASE("read_at_most reads a pipe written a piece at a time to its end", "[file-read]") {
+TEST_CASE("read_at_most reads a pipe written a piece at a time to its end", "[byte-buffer]") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   const std::string bytes = pattern(3 * kMiB + 5);
@@ -76,7 +76,7 @@ TEST_CASE("read_at_most reads a pipe written a piece at a time to its end", "[fi
   CHECK(text->view() == bytes);
 }
 
-TEST_CASE("read_at_most takes a file of exactly the limit and refuses one byte more", "[file-read]") {
+TEST_CASE("read_at_most takes a file of exactly the limit and refuses one byte more", "[byte-buffer]") {
   sched::test::TempDir dir;
   const std::size_t limit = 2 * kMiB + 7;
   sched::test::write_bytes(dir / "at", pattern(limit));
@@ -90,7 +90,7 @@ TEST_CASE("read_at_most takes a file of exactly the limit and refuses one byte m
   CHECK_FALSE(read_at_most(over.fd, limit, "cannot read", 0));  // found while growing
 }
 
-TEST_CASE("a read error is one line naming what failed", "[file-read]") {
+TEST_CASE("a read error is one line naming what failed", "[byte-buffer]") {
   sched::test::TempDir dir;
   const int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   REQUIRE(fd >= 0);
@@ -104,7 +104,7 @@ TEST_CASE("a read error is one line naming what failed", "[file-read]") {
   ::close(fd);
 }
 
-TEST_CASE("ByteBuffer keeps its bytes when it grows past the huge-page size and when it shrinks", "[file-read]") {
+TEST_CASE("ByteBuffer keeps its bytes when it grows past the huge-page size and when it shrinks", "[byte-buffer]") {
   ByteBuffer buffer(10);
   std::copy_n("0123456789", 10, buffer.data());
   buffer.resize(3 * kMiB);  // from new[] to a mapping
