@@ -58,6 +58,9 @@ using RunTask = std::function<RunOutcome(const RunContext&)>;
 // "... was interrupted after ...") and its level.
 std::pair<LogLevel, std::string> describe_run_end(const RunContext& run, const RunOutcome& outcome,
                                                   std::chrono::milliseconds duration);
+// Its text, appended to `line`.
+void append_run_end(std::string& line, const RunContext& run, const RunOutcome& outcome,
+                    std::chrono::milliseconds duration);
 // The level of that line, without building it.
 LogLevel run_end_level(const RunOutcome& outcome);
 
