@@ -79,23 +79,22 @@ void append_run_end(std::string& line, const RunContext& run, const RunOutcome& 
   line += to_string(run.trigger);
   line += " run for ";
   append_rfc3339(line, run.scheduled_at);
-  if (outcome.status == "ok") {
-    line += " finished in ";
-  } else if (outcome.status == "timeout") {
-    line += " timed out after ";
-  } else if (outcome.status == "interrupted") {
-    line += " was interrupted after ";
-  } else {
-    line += " failed after ";
-  }
+  const bool ok = outcome.status == "ok";
+  const bool timed_out = outcome.status == "timeout";
+  const bool interrupted = outcome.status == "interrupted";
+  const bool failed = !ok && !timed_out && !interrupted;  // any other status reads as a failure
+  line += ok          ? " finished in "
+          : timed_out   ? " timed out after "
+          : interrupted ? " was interrupted after "
+                        : " failed after ";
   append_duration(line, duration);
-  if (outcome.status == "timeout") line += " and was stopped";
+  if (timed_out) line += " and was stopped";
   if (outcome.exit_code) {
     line += " (exit code ";
     line += std::to_string(*outcome.exit_code);
     line += ')';
   }
-  if (outcome.status != "ok" && outcome.status != "timeout" && outcome.status != "interrupted" && outcome.error) {
+  if (failed && outcome.error) {
     line += ": ";
     line += *outcome.error;
   }
