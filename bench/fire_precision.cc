@@ -18,7 +18,12 @@
 // at the same instant should share one write.
 // Targets: median < 1 ms, p99 < 10 ms.
 //
-//   build/bench/fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--row memory|memory/N|file/16|file/N]
+// The log sink keeps warnings and errors and, as a program that wants only
+// those would, says so with log_level (default warning), so that no run
+// builds its start and end lines. --log-level debug builds and drops them.
+//
+//   build/bench/fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--log-level debug|info|warning]
+//                              [--row memory|memory/N|file/16|file/N]
 //
 // --row runs one set-up alone (for a profiler). FOLDER (default $TMPDIR,
 // else /tmp) holds the temporary state folders; it should be on the disk a
@@ -57,6 +62,7 @@ struct Options {
   int jobs = 1000;
   fs::path dir;
   std::string row;  // empty: every row
+  sched::LogLevel log_level = sched::LogLevel::warning;
 };
 
 // Lateness samples, written by tasks on any worker thread. Only runs
@@ -143,7 +149,8 @@ class WriteCounter {
 };
 
 // Warnings and errors by level; the first few are kept to print. Lines
-// below warning (two a run) are dropped at once, as a quiet sink would.
+// below warning (two a run, built only with --log-level below warning) are
+// dropped at once.
 class LogCounter {
  public:
   sched::LogSink sink() {
@@ -192,11 +199,13 @@ void run_row(const char* label, const Options& o, bool persistent, std::size_t m
     config.state_file = folder / "state.json";
     config.max_concurrent = max_concurrent;
     config.log = log.sink();
+    config.log_level = o.log_level;
     scheduler = std::make_unique<sched::PersistentScheduler>(config);
   } else {
     sched::SchedulerConfig config;
     config.max_concurrent = max_concurrent;
     config.log = log.sink();
+    config.log_level = o.log_level;
     scheduler = std::make_unique<sched::Scheduler>(config);
   }
   std::unique_ptr<WriteCounter> writes;
@@ -255,7 +264,8 @@ void run_row(const char* label, const Options& o, bool persistent, std::size_t m
 [[noreturn]] void usage(const char* problem) {
   std::fprintf(stderr,
                "fire_precision: %s\n"
-               "usage: fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--row memory|memory/N|file/16|file/N]\n",
+               "usage: fire_precision [--seconds S] [--jobs N] [--dir FOLDER] [--log-level debug|info|warning]\n"
+               "                      [--row memory|memory/N|file/16|file/N]\n",
                problem);
   std::exit(2);
 }
@@ -275,6 +285,17 @@ Options parse(int argc, char** argv) {
       (arg == "--seconds" ? o.seconds : o.jobs) = static_cast<int>(n);
     } else if (arg == "--dir") {
       o.dir = value;
+    } else if (arg == "--log-level") {
+      const std::string_view level = value;
+      if (level == "debug") {
+        o.log_level = sched::LogLevel::debug;
+      } else if (level == "info") {
+        o.log_level = sched::LogLevel::info;
+      } else if (level == "warning") {
+        o.log_level = sched::LogLevel::warning;
+      } else {
+        usage("--log-level takes debug, info or warning");
+      }
     } else if (arg == "--row") {
       o.row = value;
       if (o.row != "memory" && o.row != "memory/N" && o.row != "file/16" && o.row != "file/N") {
@@ -291,8 +312,8 @@ Options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
-  std::printf("%d library jobs on \"* * * * * *\" for %d s; lateness = now at task entry - scheduled_at\n", o.jobs,
-              o.seconds);
+  std::printf("%d library jobs on \"* * * * * *\" for %d s, log_level %s; lateness = now at task entry - scheduled_at\n",
+              o.jobs, o.seconds, sched::to_string(o.log_level));
   std::printf("%-10s %17s %9s %9s %9s %9s %10s\n", "set-up", "runs/expected", "min ms", "median ms", "p99 ms", "max ms",
               "writes/s");
   if (o.row.empty() || o.row == "memory") run_row("memory", o, false, 16);

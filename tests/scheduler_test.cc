@@ -171,6 +171,24 @@ TEST_CASE("log_level keeps lines below it from the sink, and not those above", "
                            "error: job failing: the schedule run for 2024-01-15T08:01:00.000Z failed after 0 ms: disk full"});
 }
 
+TEST_CASE("a sink of its own, without a log_level, gets each run's start and end lines", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("ok", "* * * * *"));
+  f.advance(1min);
+  CHECK(f.recorder.log == std::vector<std::string>{
+                              "info: job ok: started the schedule run for 2024-01-15T08:01:00.000Z",
+                              "info: job ok: the schedule run for 2024-01-15T08:01:00.000Z finished in 0 ms"});
+}
+
+TEST_CASE("without a log_level, the default sink's own level applies; any other sink gets every level",
+          "[scheduler]") {
+  // stderr_log_sink() prints warnings and errors: run lines are not built for it.
+  CHECK(sched::known_threshold(sched::stderr_log_sink()) == sched::LogLevel::warning);
+  CHECK_FALSE(sched::known_threshold([](sched::LogLevel, const std::string&) {}).has_value());
+  CHECK_FALSE(sched::known_threshold(sched::LogSink{}).has_value());
+  CHECK_FALSE(sched::SchedulerConfig{}.log_level.has_value());
+}
+
 TEST_CASE("protect skips and counts a fire that finds the last run going", "[scheduler]") {
   Fixture f;
   std::mutex gate_mutex;

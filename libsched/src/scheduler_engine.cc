@@ -110,7 +110,12 @@ SchedulerEngine::SchedulerEngine(SchedulerConfig config, std::unique_ptr<StateBa
   if (config_.default_max_missed_runs < 0) {
     throw Error(ErrorCode::invalid_argument, "default_max_missed_runs must be 0 or more");
   }
-  if (!config_.log) config_.log = [](LogLevel, const std::string&) {};
+  if (!config_.log) {
+    config_.log = [](LogLevel, const std::string&) {};
+    least_level_ = kLogsNothing;
+  } else {
+    least_level_ = static_cast<int>(config_.log_level.value_or(known_threshold(config_.log).value_or(LogLevel::debug)));
+  }
   // Workers hand each run on through both: 1,000 library runs due at once
   // started 20% later with waiters that slept at once (bench/fire_precision).
   detail::make_adaptive(mutex_);

@@ -235,9 +235,13 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   Entry& entry_locked(const std::string& name) const;
   void log(LogLevel level, const std::string& message) const;
   // Whether a message of `level` is wanted: callers on hot paths build it only then.
-  bool logs(LogLevel level) const { return level >= config_.log_level; }
+  bool logs(LogLevel level) const { return static_cast<int>(level) >= least_level_; }
 
   SchedulerConfig config_;
+  // The least level logged (SchedulerConfig::log_level resolved), as an int
+  // so that a scheduler without a sink can log nothing at all.
+  static constexpr int kLogsNothing = static_cast<int>(LogLevel::error) + 1;
+  int least_level_ = 0;
   Clock& clock_;
   std::unique_ptr<StateBackend> backend_;
   bool durable_;  // backend_->durable()

@@ -28,9 +28,12 @@ namespace sched {
 struct SchedulerConfig {
   std::string timezone;           // jobs' default zone; "" = the system's (Zone::system())
   Clock* clock = nullptr;         // nullptr = SystemClock::instance(); must outlive the scheduler
-  LogSink log = stderr_log_sink();
-  // Messages below this level are neither built nor passed to `log`.
-  LogLevel log_level = LogLevel::debug;
+  LogSink log = stderr_log_sink();  // empty: nothing is logged
+  // Messages below this level are neither built nor passed to `log`. Empty:
+  // the level `log` is known to print from (known_threshold(): warning for
+  // the default sink, so that its runs build no lines it would drop), else
+  // debug (everything).
+  std::optional<LogLevel> log_level;
   std::size_t max_concurrent = 16;  // runs at once, all jobs together
   bool default_catch_up = true;     // for jobs that do not say
   int default_max_missed_runs = 5;  // for jobs that do not say
