@@ -45,3 +45,34 @@ TEST_CASE("a wait on a ManualClock returns when its deadline passes or its time 
   mover.join();
   CHECK(clock.now() == utc(2024, 1, 15, 9));
 }
+
+TEST_CASE("a wait on the SystemClock ends at its deadline, not before, with the lock held", "[clock]") {
+  sched::SystemClock& clock = sched::SystemClock::instance();
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::unique_lock lock(mutex);
+  // It sleeps until shortly before the deadline and yields the rest.
+  const sched::InstantMs deadline = clock.now() + 30ms;
+  clock.wait_until(lock, cv, deadline, clock.now());
+  CHECK(lock.owns_lock());
+  CHECK(clock.now() >= deadline);
+}
+
+TEST_CASE("a wait on the SystemClock ends when it is notified", "[clock]") {
+  sched::SystemClock& clock = sched::SystemClock::instance();
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::unique_lock lock(mutex);
+  std::thread notifier([&] {
+    // Taking the mutex proves the waiter is inside wait_until.
+    { std::lock_guard guard(mutex); }
+    cv.notify_all();
+  });
+  // An hour away: a notification lost would hang here until ctest's timeout.
+  const sched::InstantMs deadline = clock.now() + 1h;
+  clock.wait_until(lock, cv, deadline, clock.now());
+  CHECK(lock.owns_lock());
+  CHECK(clock.now() < deadline);
+  lock.unlock();
+  notifier.join();
+}
