@@ -189,6 +189,55 @@ TEST_CASE("without a log_level, the default sink's own level applies; any other 
   CHECK_FALSE(sched::SchedulerConfig{}.log_level.has_value());
 }
 
+// The loop prepares a round shortly before its instant (the jobs due then and
+// their following fires); changes in between must count as if made earlier.
+TEST_CASE("changes in the last milliseconds before a fire apply to it", "[scheduler]") {
+  Fixture f;
+  f.scheduler.schedule(f.job("kept", "* * * * *"));
+  f.scheduler.schedule(f.job("paused", "* * * * *"));
+  f.scheduler.schedule(f.job("stopped", "* * * * *"));
+  f.scheduler.schedule(f.job("resumed", "* * * * *"));
+  f.scheduler.pause_job("resumed");
+  f.advance(59s + 995ms);
+  CHECK(f.scheduler.get_job("kept")->next_run() == utc_s(2024, 1, 15, 8, 1));
+  CHECK(f.scheduler.get_job_state("kept")->next_run == utc(2024, 1, 15, 8, 1));
+  f.scheduler.pause_job("paused");
+  f.scheduler.stop_job("stopped");
+  f.scheduler.resume_job("resumed");
+  f.scheduler.schedule(f.job("added", "* * * * *"));
+  f.advance(5ms);
+  std::vector<std::string> ids = f.recorder.run_ids();
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{"added@2024-01-15T08:01:00.000Z", "kept@2024-01-15T08:01:00.000Z",
+                                        "resumed@2024-01-15T08:01:00.000Z"});
+  // Paused before its fire came: not a skipped fire.
+  CHECK(f.scheduler.get_job_state("paused")->skipped_count == 0);
+  CHECK(f.scheduler.get_job("kept")->next_run() == utc_s(2024, 1, 15, 8, 2));
+  f.advance(1min);
+  CHECK(f.recorder.run_ids().size() == 6);
+}
+
+TEST_CASE("jobs due at one instant each run once at it, however the time comes", "[scheduler]") {
+  Fixture f;
+  for (int i = 0; i < 40; ++i) f.scheduler.schedule(f.job(("job-" + std::to_string(i)).c_str(), "* * * * * *"));
+  // The time reaches each instant in steps around it: before the round is
+  // prepared, inside the lead before it, at it; or straight at it.
+  f.advance(985ms);
+  f.advance(10ms);
+  f.advance(5ms);
+  f.advance(997ms);
+  f.advance(3ms);
+  f.advance(1s);
+  const std::vector<std::string> ids = f.recorder.run_ids();
+  CHECK(ids.size() == 40 * 3);
+  for (int i = 0; i < 40; ++i) {
+    const std::string name = "job-" + std::to_string(i);
+    for (const char* at : {"08:00:01", "08:00:02", "08:00:03"}) {
+      CHECK(std::count(ids.begin(), ids.end(), name + "@2024-01-15T" + at + ".000Z") == 1);
+    }
+  }
+}
+
 TEST_CASE("protect skips and counts a fire that finds the last run going", "[scheduler]") {
   Fixture f;
   std::mutex gate_mutex;

@@ -27,6 +27,11 @@ constexpr milliseconds kJumpTolerance{2000};
 // suspend the clocks did not show, a starved machine. Every fire up to now
 // was missed and follows the catch-up rules (SPEC §4).
 constexpr milliseconds kLateWake{1000};
+// Without a durable backend, the loop prepares the round of a fire instant
+// this long before it (prepare_round()).
+constexpr milliseconds kPrepareLead{10};
+// start_prepared() starts runs after marking this many fires.
+constexpr std::size_t kStartBatch = 16;
 // The loop wakes at least this often even with nothing due.
 constexpr std::chrono::hours kIdleWake{1};
 // How long, at most, the loop waits for more runs to end before it books
@@ -321,6 +326,31 @@ std::optional<Instant> SchedulerEngine::earliest_fire_locked() const {
   return earliest;
 }
 
+void SchedulerEngine::mark_due(const std::shared_ptr<Entry>& entry, Instant now, bool missed_wake) {
+  // On time, the fire due is the one planned (no fire lies between it and
+  // now): no search back, which for 1,000 jobs due at once delayed them all.
+  const std::optional<Instant> latest =
+      *entry->next_fire == now ? entry->next_fire : entry->schedule->prev(now + seconds{1});
+  mark_unsaved(*entry);
+  if (latest && *latest > entry->horizon) {
+    const bool on_time = !missed_wake && *latest >= now - kOnTimeSlack;
+    const Instant missed_until = on_time ? *latest - seconds{1} : now;
+    if (missed_until > entry->horizon) {
+      const CatchupPlan plan = plan_catchup(*entry->schedule, entry->policy, entry->horizon, missed_until);
+      if (plan.missed > 0) apply_plan(entry, plan);
+    }
+    if (on_time) {
+      // Runs queued behind it (catch-up) are not "going": this one waits its turn.
+      if (entry->record.protect && entry->running > 0) {
+        skip_fire(*entry, *latest, "the previous run is still going");
+      } else {
+        enqueue(entry, {*latest, RunTrigger::schedule, 0});
+      }
+    }
+  }
+  entry->horizon = std::max(entry->horizon, now);
+}
+
 std::optional<Instant> SchedulerEngine::process_due(Instant now, bool missed_wake) {
   std::optional<Instant> earliest;
   for (auto& [name, entry] : jobs_) {
@@ -329,28 +359,7 @@ std::optional<Instant> SchedulerEngine::process_due(Instant now, bool missed_wak
       keep_earliest(earliest, entry->next_fire);
       continue;
     }
-    // On time, the fire due is the one planned (no fire lies between it and
-    // now): no search back, which for 1,000 jobs due at once delayed them all.
-    const std::optional<Instant> latest =
-        *entry->next_fire == now ? entry->next_fire : entry->schedule->prev(now + seconds{1});
-    mark_unsaved(*entry);
-    if (latest && *latest > entry->horizon) {
-      const bool on_time = !missed_wake && *latest >= now - kOnTimeSlack;
-      const Instant missed_until = on_time ? *latest - seconds{1} : now;
-      if (missed_until > entry->horizon) {
-        const CatchupPlan plan = plan_catchup(*entry->schedule, entry->policy, entry->horizon, missed_until);
-        if (plan.missed > 0) apply_plan(entry, plan);
-      }
-      if (on_time) {
-        // Runs queued behind it (catch-up) are not "going": this one waits its turn.
-        if (entry->record.protect && entry->running > 0) {
-          skip_fire(*entry, *latest, "the previous run is still going");
-        } else {
-          enqueue(entry, {*latest, RunTrigger::schedule, 0});
-        }
-      }
-    }
-    entry->horizon = std::max(entry->horizon, now);
+    mark_due(entry, now, missed_wake);
     if (!durable_) {
       unadvanced_.push_back(entry);
     } else {
@@ -358,6 +367,58 @@ std::optional<Instant> SchedulerEngine::process_due(Instant now, bool missed_wak
       entry->record.next_run = entry->next_fire ? std::optional<InstantMs>(*entry->next_fire) : std::nullopt;
       keep_earliest(earliest, entry->next_fire);
     }
+  }
+  return earliest;
+}
+
+void SchedulerEngine::prepare_round(std::unique_lock<std::mutex>& lock, Instant at) {
+  PreparedRound round{at, pokes_, {}};
+  std::vector<std::shared_ptr<const Schedule>> schedules;  // the entries' may be replaced meanwhile
+  for (const auto& [name, entry] : jobs_) {
+    if (!entry->record.enabled || !entry->next_fire) continue;
+    if (*entry->next_fire != at) {
+      keep_earliest(round.earliest_other, entry->next_fire);
+      continue;
+    }
+    round.fires.push_back({entry, entry->version});
+    schedules.push_back(entry->schedule);
+  }
+  lock.unlock();
+  for (std::size_t i = 0; i < schedules.size(); ++i) round.fires[i].following = schedules[i]->next(at);
+  lock.lock();
+  prepared_ = std::move(round);
+}
+
+bool SchedulerEngine::prepared_for(InstantMs now, bool missed_wake) const {
+  return prepared_ && prepared_->pokes == pokes_ && !missed_wake && whole_seconds(now) == prepared_->at;
+}
+
+std::optional<Instant> SchedulerEngine::start_prepared(InstantMs now) {
+  const PreparedRound round = std::move(*prepared_);
+  prepared_.reset();
+  const Instant at = round.at;
+  std::optional<Instant> earliest = round.earliest_other;
+  std::size_t marked = 0;
+  for (const PreparedFire& fire : round.fires) {
+    const std::shared_ptr<Entry>& entry = fire.entry;
+    // Removed or paused since: that change dealt with its fires.
+    if (!entry->scheduled || !entry->record.enabled || !entry->next_fire) continue;
+    if (entry->version != fire.version || *entry->next_fire != at) {
+      // Changed since (while mutex_ was released): the ordinary way.
+      if (*entry->next_fire > at) {
+        keep_earliest(earliest, entry->next_fire);
+        continue;
+      }
+      mark_due(entry, at, false);
+      unadvanced_.push_back(entry);
+      continue;
+    }
+    mark_due(entry, at, false);
+    entry->next_fire = fire.following;
+    entry->record.next_run = fire.following ? std::optional<InstantMs>(*fire.following) : std::nullopt;
+    keep_earliest(earliest, fire.following);
+    // The first runs start while the rest are marked.
+    if (++marked % kStartBatch == 0) dispatch(now);
   }
   return earliest;
 }
@@ -754,8 +815,10 @@ void SchedulerEngine::loop() {
 
     book_ended_locked();
     // Once starting has stopped, fires are left to the next start's catch-up.
-    std::optional<Instant> next_fire =
-        starting_stopped_ ? earliest_fire_locked() : process_due(whole_seconds(now), missed_wake);
+    std::optional<Instant> next_fire = starting_stopped_            ? earliest_fire_locked()
+                                       : prepared_for(now, missed_wake) ? start_prepared(now)
+                                                                        : process_due(whole_seconds(now), missed_wake);
+    prepared_.reset();
     dispatch(now);
     keep_earliest(next_fire, advance_fires(lock));
     if (loop_poked_) continue;  // asked for while mutex_ was released
@@ -765,7 +828,22 @@ void SchedulerEngine::loop() {
     InstantMs deadline = retry_at_.value_or(now + kIdleWake);
     if (next_fire) deadline = std::min(deadline, InstantMs{*next_fire});
     due_back = std::max(deadline, now);
-    clock_.wait_until(lock, loop_cv_, deadline, now);
+    InstantMs seen = now;
+    if (!durable_ && !starting_stopped_ && next_fire && InstantMs{*next_fire} == deadline) {
+      const InstantMs prepare_at = deadline - kPrepareLead;
+      if (now < prepare_at) {
+        clock_.wait_until(lock, loop_cv_, prepare_at, now);
+        seen = clock_.now();
+        // Woken for other work, or early, or past the instant: a round now.
+        if (loop_poked_ || stopping_ || seen < prepare_at || seen >= deadline) continue;
+        // Nothing is due before the deadline: this is a round at `seen`.
+        observed_ = seen;
+        idle_cv_.notify_all();
+      }
+      prepare_round(lock, *next_fire);
+      if (loop_poked_ || stopping_) continue;  // asked for while mutex_ was released
+    }
+    clock_.wait_until(lock, loop_cv_, deadline, seen);
   }
 }
 
@@ -801,6 +879,7 @@ void SchedulerEngine::stop_starting() {
     std::lock_guard lock(mutex_);
     starting_stopped_ = true;
     loop_poked_ = true;
+    pokes_ += 1;
   }
   loop_cv_.notify_all();
 }
@@ -809,6 +888,7 @@ void SchedulerEngine::wake() {
   {
     std::lock_guard lock(mutex_);
     loop_poked_ = true;
+    pokes_ += 1;
   }
   loop_cv_.notify_all();
 }

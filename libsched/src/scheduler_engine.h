@@ -178,6 +178,38 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // the loop's next deadline, found without another pass over every job
   // under mutex_ while the runs of this round start.
   std::optional<Instant> process_due(Instant now, bool missed_wake);
+  // Marks the fire of an enabled entry whose next fire is at or before
+  // `now`: queues its run (or plans its catch-up, or skips it) and moves its
+  // horizon to `now`. Its next fire is the caller's.
+  void mark_due(const std::shared_ptr<Entry>& entry, Instant now, bool missed_wake);
+  // Without a durable backend, the loop prepares the round of a fire instant
+  // kPrepareLead before it: prepare_round() finds the jobs due then and
+  // computes their following fires, changing nothing anyone can see. At the
+  // instant, if the loop was not poked meanwhile, start_prepared() marks
+  // only those jobs and starts their runs as it goes, instead of a pass
+  // over every job and then the next fires (for 1,000 jobs due at once the
+  // first run started 0.3 ms after its instant, the later ones while the
+  // loop computed next fires on one of two cores). Otherwise the round is
+  // an ordinary one. With a durable backend the round's write dominates.
+  struct PreparedFire {
+    std::shared_ptr<Entry> entry;
+    std::uint64_t version;              // the entry's when prepared
+    std::optional<Instant> following{};  // its fire after the prepared instant
+  };
+  struct PreparedRound {
+    Instant at;
+    std::uint64_t pokes;  // pokes_ when prepared
+    std::vector<PreparedFire> fires;
+    std::optional<Instant> earliest_other{};  // the earliest next fire of the jobs not due then
+  };
+  // Fills prepared_ for the instant `at`, the loop's next deadline, with
+  // `lock` (mutex_) released while it computes the following fires.
+  void prepare_round(std::unique_lock<std::mutex>& lock, Instant at);
+  // Whether the round at `now` is prepared_'s, and nothing changed since.
+  bool prepared_for(InstantMs now, bool missed_wake) const;
+  // The round prepared_ prepared, at its instant: marks its fires and starts
+  // their runs in batches. Returns the earliest next fire, as process_due().
+  std::optional<Instant> start_prepared(InstantMs now);
   // Computes the next fires process_due() left, without holding `lock`
   // (mutex_) meanwhile: for 1,000 jobs due at once that is half a
   // millisecond in which their runs start and end. Used without a durable
@@ -197,6 +229,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // mutex_ released (advance_fires) is not lost.
   void poke_loop_locked() {
     loop_poked_ = true;
+    pokes_ += 1;
     loop_cv_.notify_all();
   }
   // Queues a run of the entry's job; dispatch() starts it.
@@ -282,6 +315,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   bool stopping_ = false;
   bool starting_stopped_ = false;  // stop_starting() was called
   bool loop_poked_ = false;        // poke_loop_locked() since the loop's round began
+  std::uint64_t pokes_ = 0;        // pokes of the loop so far: a prepared round is stale after one
+  std::optional<PreparedRound> prepared_;
   bool synced_ = false;            // sync() has run once: later adoptions are not at start
   std::uint64_t syncs_ = 0;        // sync() calls so far
   InstantMs started_at_{};         // when initialize() took the state
