@@ -238,6 +238,43 @@ TEST_CASE("jobs due at one instant each run once at it, however the time comes",
   }
 }
 
+TEST_CASE("runs due together run max_concurrent at a time, all of them at once", "[scheduler]") {
+  sched::ManualClock clock{utc(2024, 1, 15, 8, 0, 0)};
+  sched::SchedulerConfig config;
+  config.timezone = "UTC";
+  config.clock = &clock;
+  config.max_concurrent = 4;
+  sched::Scheduler scheduler(config);
+  scheduler.initialize();
+  // Each task waits until 4 run at once (a worker left asleep would keep
+  // the count below 4 until the wait gives up), then lets every task go.
+  std::mutex mutex;
+  std::condition_variable changed;
+  int running = 0, most = 0, ran = 0;
+  bool four_at_once = false;
+  for (int i = 0; i < 6; ++i) {
+    sched::JobConfig job;
+    job.name = "job-" + std::to_string(i);
+    job.schedule = "* * * * *";
+    job.task = [&](const sched::RunContext&) {
+      std::unique_lock lock(mutex);
+      most = std::max(most, ++running);
+      if (running == 4) four_at_once = true;
+      changed.notify_all();
+      changed.wait_for(lock, 10s, [&] { return four_at_once; });
+      --running;
+      ++ran;
+    };
+    scheduler.schedule(std::move(job));
+  }
+  clock.advance(1min);
+  REQUIRE(scheduler.wait_idle());
+  std::lock_guard lock(mutex);
+  CHECK(four_at_once);
+  CHECK(most == 4);
+  CHECK(ran == 6);
+}
+
 TEST_CASE("protect skips and counts a fire that finds the last run going", "[scheduler]") {
   Fixture f;
   std::mutex gate_mutex;
