@@ -65,8 +65,13 @@ int run_add(const AddOptions& o, const GlobalOptions& globals, Io& io) {
         JobRecord* existing = doc.find(def.name);
         refuse_config_job(context, existing, def.name);
         if (existing == nullptr) {
-          doc.jobs.push_back(fresh);
+          // The job exists from this write on, not from when the command
+          // started: a runner may have run a fire of a job of the same name,
+          // removed just before, while this command waited for the lock.
+          // Stamped earlier, the new job would owe that fire and run it again.
           result = fresh;
+          result.watermark = io.now();
+          doc.jobs.push_back(result);
           return true;
         }
         if (!o.replace) {

@@ -16,7 +16,7 @@ Command register_pause(CLI::App& root, const GlobalOptions& globals) {
   CLI::App* app = root.add_subcommand("pause", "Stop scheduling jobs until sched resume (their state stays)");
   add_pause_resume_options(*app, *o, "pause");
   return {app, [o, &globals](Io& io) {
-            return change_jobs(*o, globals, io, "pause", [](JobRecord& record, const Context&, bool& changed) {
+            return change_jobs(*o, globals, io, "pause", [](JobRecord& record, const Context&, InstantMs, bool& changed) {
               if (!record.enabled) return "job " + record.name + " was already paused";
               record.enabled = false;
               record.next_run.reset();

@@ -30,8 +30,8 @@ Command register_resume(CLI::App& root, const GlobalOptions& globals) {
   CLI::App* app = root.add_subcommand("resume", "Schedule paused jobs again (runs missed while paused are not owed)");
   add_pause_resume_options(*app, *o, "resume");
   return {app, [o, &globals](Io& io) {
-            const InstantMs now = io.now();
-            return change_jobs(*o, globals, io, "resume", [&](JobRecord& record, const Context& context, bool& changed) {
+            return change_jobs(*o, globals, io, "resume", [&](JobRecord& record, const Context& context, InstantMs now,
+                                                              bool& changed) {
               if (disabled_in_config(context, record.name) != nullptr) {
                 const std::string where = context.config->file.string();
                 if (o->all) return "job " + record.name + " stays paused (enabled = false in " + where + ")";

@@ -24,11 +24,11 @@ int change_jobs(const PauseResumeOptions& o, const GlobalOptions& globals, Io& i
                 std::string("give the names of the jobs or --all (see 'sched ") + command + " --help')");
   }
   const Context context = resolve_context(globals, io);
-  const InstantMs now = io.now();
   std::vector<std::string> lines;
   make_store(context, io).update(
       [&](StateDocument& doc) {
         lines.clear();
+        const InstantMs now = io.now();
         bool changed = context.config && !merge_config_jobs(doc, *context.config, now).empty();
         std::vector<std::string> names;
         if (o.all) {
@@ -39,7 +39,7 @@ int change_jobs(const PauseResumeOptions& o, const GlobalOptions& globals, Io& i
           }
           require_jobs(doc, names);
         }
-        for (const std::string& name : names) lines.push_back(change(find_job(doc, name), context, changed));
+        for (const std::string& name : names) lines.push_back(change(find_job(doc, name), context, now, changed));
         return changed;
       },
       CorruptFile::refuse);

@@ -21,8 +21,10 @@ struct PauseResumeOptions {
 void add_pause_resume_options(CLI::App& app, PauseResumeOptions& options, const std::string& verb);
 
 // Changes one job; returns the line to print for it and sets `changed` when
-// it changed the record. `context` is there for the config's rules.
-using JobChange = std::function<std::string(JobRecord& record, const Context& context, bool& changed)>;
+// it changed the record. `context` is there for the config's rules; `now` is
+// the time of the write, read with the state lock held.
+using JobChange =
+    std::function<std::string(JobRecord& record, const Context& context, InstantMs now, bool& changed)>;
 
 // Resolves the context, takes the state lock, merges the config's jobs (so
 // that they can be paused before a runner wrote them), checks that every

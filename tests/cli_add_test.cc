@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "sched/state.h"
 #include "support/cli_harness.h"
+#include "support/state_lock_probe.h"
 #include "support/test_clock.h"
 
 namespace {
@@ -165,6 +166,26 @@ TEST_CASE("add makes a relative --workdir absolute against the current folder", 
   CliHarness h(kNow);
   REQUIRE(h.run({"add", "a", "-s", "@daily", "-c", "true", "--tz", "UTC", "--workdir", "sub/../dir/"}).code == 0);
   CHECK(state_of(h).jobs.at(0).workdir == (fs::current_path() / "dir").string());
+}
+
+TEST_CASE("a new job exists from the write that adds it, not from the command's start", "[cli][add]") {
+  // The command starts at 12:00:59.800 and gets the lock at 12:01:00.200
+  // (a runner held it, writing its 12:01:00 round). A job of the same name
+  // removed just before may have run that fire: the new job does not owe it.
+  CliHarness h(kNow);
+  const sched::InstantMs before_lock = sched::test::utc(2026, 12, 1, 12, 0, 59) + std::chrono::milliseconds{800};
+  const sched::InstantMs in_lock = sched::test::utc(2026, 12, 1, 12, 1, 0) + std::chrono::milliseconds{200};
+  const fs::path state = h.state();
+  h.set_clock([&] { return sched::test::state_lock_held(state) ? in_lock : before_lock; });
+  const CliResult r = h.run({"add", "tick", "-s", "* * * * *", "-c", "true", "--tz", "UTC"});
+  CHECK(r.code == sched::cli::kExitOk);
+  CHECK(r.out ==
+        "added job tick: * * * * * in UTC\n"
+        "next runs:\n"
+        "  Tue 2026-12-01 12:02:00 +00:00 UTC  2026-12-01T12:02:00.000Z\n"
+        "  Tue 2026-12-01 12:03:00 +00:00 UTC  2026-12-01T12:03:00.000Z\n"
+        "  Tue 2026-12-01 12:04:00 +00:00 UTC  2026-12-01T12:04:00.000Z\n");
+  CHECK(state_of(h).find("tick")->watermark == in_lock);
 }
 
 TEST_CASE("add --paused adds the job paused and shows no runs", "[cli][add]") {

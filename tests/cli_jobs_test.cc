@@ -11,6 +11,7 @@
 #include "sched/state.h"
 #include "support/cli_harness.h"
 #include "support/files.h"
+#include "support/state_lock_probe.h"
 #include "support/test_clock.h"
 
 namespace {
@@ -110,6 +111,21 @@ TEST_CASE("pause and resume named jobs, one write for all", "[cli][jobs][pause]"
   const std::string after = h.state_bytes();
   CHECK(h.run({"resume", "a"}).out == "job a was not paused\n");
   CHECK(h.state_bytes() == after);
+}
+
+TEST_CASE("resume owes the fires from its write on, not from the command's start", "[cli][jobs][pause]") {
+  // The command starts at 12:00:59.800 and gets the lock at 12:01:00.200:
+  // the job was paused at 12:01:00, so that fire is not owed.
+  CliHarness h(kNow);
+  add_jobs(h);
+  const sched::InstantMs before_lock = sched::test::utc(2026, 12, 1, 12, 0, 59) + std::chrono::milliseconds{800};
+  const sched::InstantMs in_lock = sched::test::utc(2026, 12, 1, 12, 1, 0) + std::chrono::milliseconds{200};
+  const fs::path state = h.state();
+  h.set_clock([&] { return sched::test::state_lock_held(state) ? in_lock : before_lock; });
+  const CliResult r = h.run({"resume", "c"});
+  CHECK(r.code == sched::cli::kExitOk);
+  CHECK(r.out == "resumed job c\n");
+  CHECK(state_of(h).find("c")->watermark == in_lock);
 }
 
 TEST_CASE("pause and resume --all", "[cli][jobs][pause]") {

@@ -16,6 +16,8 @@
 #include "sched/state.h"
 #include "scheduler_engine.h"
 #include "state_backend.h"
+#include "support/cli_harness.h"
+#include "support/state_lock_probe.h"
 #include "support/temp_dir.h"
 #include "support/test_clock.h"
 
@@ -174,6 +176,33 @@ TEST_CASE("a job removed from the file is dropped and never written back", "[eng
   f.advance(30s);
   CHECK(f.taken_runs() == std::vector<std::string>{"gone@2024-01-15T07:59:40.000Z schedule"});
   CHECK(f.store.load(sched::CorruptFile::refuse).find("gone") == nullptr);
+}
+
+TEST_CASE("a job removed and added again as the engine ran its fire runs that fire once", "[engine][sync]") {
+  Fixture f;
+  f.change([&](sched::StateDocument& doc) { doc.jobs.push_back(shell_job("x", "*/10 * * * * *", utc(2024, 1, 15, 7, 59, 30))); });
+  f.engine->initialize();
+  f.sync();
+  // `sched remove x` lands just before 07:59:40; the engine runs that fire,
+  // then hears of the removal.
+  f.change([](sched::StateDocument& doc) { std::erase_if(doc.jobs, [](const auto& r) { return r.name == "x"; }); });
+  f.advance(10s);
+  REQUIRE(f.taken_runs() == std::vector<std::string>{"x@2024-01-15T07:59:40.000Z schedule"});
+  f.sync();
+  // `sched add x` started at 07:59:39.800 and got the lock at 07:59:40.200,
+  // after the engine's write of that fire.
+  sched::test::CliHarness add(utc(2024, 1, 15, 7, 59, 39));
+  const auto before_lock = utc(2024, 1, 15, 7, 59, 39) + 800ms;
+  const auto in_lock = utc(2024, 1, 15, 7, 59, 40) + 200ms;
+  const std::filesystem::path state = f.dir / "state.json";
+  add.set_clock([&] { return sched::test::state_lock_held(state) ? in_lock : before_lock; });
+  REQUIRE(add.run_raw({"sched", "--state", state.string(), "add", "x", "-s", "*/10 * * * * *", "-c", "true", "--tz",
+                       "UTC"})
+              .code == 0);
+  f.sync();
+  f.advance(10s);
+  CHECK(f.taken_runs() == std::vector<std::string>{"x@2024-01-15T07:59:40.000Z schedule",
+                                                   "x@2024-01-15T07:59:50.000Z schedule"});
 }
 
 TEST_CASE("a trigger request runs once as a manual run, leaves the watermark and is cleared", "[engine][sync]") {

@@ -4,6 +4,7 @@
 // default config or state path can leak in from the machine).
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -37,7 +38,8 @@ class CliHarness {
     std::ostringstream out, err;
     const InstantMs now = now_;
     const auto env = env_;
-    const int code = cli::run(args, {out, err, [now] { return now; },
+    std::function<InstantMs()> clock = clock_ ? clock_ : [now] { return now; };
+    const int code = cli::run(args, {out, err, std::move(clock),
                                      [env](const std::string& name) -> std::optional<std::string> {
                                        const auto it = env.find(name);
                                        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -51,11 +53,15 @@ class CliHarness {
   void write(const std::string& name, const std::string& bytes) const { write_bytes(dir_ / name, bytes); }
   void set_env(const std::string& name, const std::string& value) { env_[name] = value; }
   void set_now(InstantMs now) { now_ = now; }
+  // A clock of the test's own in place of the fixed time, for a test that
+  // needs the time to depend on when the command reads it.
+  void set_clock(std::function<InstantMs()> clock) { clock_ = std::move(clock); }
   const TempDir& dir() const { return dir_; }
 
  private:
   TempDir dir_;
   InstantMs now_;
+  std::function<InstantMs()> clock_;
   std::map<std::string, std::string> env_;
 };
 
