@@ -16,13 +16,14 @@ Command register_pause(CLI::App& root, const GlobalOptions& globals) {
   CLI::App* app = root.add_subcommand("pause", "Stop scheduling jobs until sched resume (their state stays)");
   add_pause_resume_options(*app, *o, "pause");
   return {app, [o, &globals](Io& io) {
-            return change_jobs(*o, globals, io, "pause", [](JobRecord& record, const Context&, InstantMs, bool& changed) {
+            const JobChange pause_one = [](JobRecord& record, const Context&, InstantMs, bool& changed) {
               if (!record.enabled) return "job " + record.name + " was already paused";
               record.enabled = false;
               record.next_run.reset();
               changed = true;
               return "paused job " + record.name;
-            });
+            };
+            return change_jobs(*o, globals, io, "pause", pause_one);
           }};
 }
 
