@@ -35,6 +35,7 @@ class Ledger:
         self._offset = 0
         self._partial = b""
         self.runs = {}  # (job, instant) -> how many non-manual runs
+        self.triggers = {}  # (job, instant) -> the triggers of those runs, in ledger order
         self.latest = {}  # job -> latest instant of a non-manual run
         self.manual = []  # (job, instant)
         self.by_trigger = dict.fromkeys(TRIGGERS, 0)
@@ -66,6 +67,7 @@ class Ledger:
                 continue
             count = self.runs.get((job, instant), 0) + 1
             self.runs[(job, instant)] = count
+            self.triggers.setdefault((job, instant), []).append(trigger)
             if instant > self.latest.get(job, ""):
                 self.latest[job] = instant
             if count > 1:

@@ -32,6 +32,10 @@ At the end, after a clean stop (SIGTERM, exit 0): no temporary state file is
 left, `sched state --json` shows no runner, no runner logged an error, and
 every manual run in the ledger matches a distinct successful trigger.
 
+A double run is reported with the triggers of its runs, then the commands
+the clients ran on that job and the runners' log lines about it, from 3 s
+before the instant to 3 s after.
+
 The figures printed: cycles, runs recorded by kind, duplicates (must be 0),
 commands issued and succeeded, manual runs and triggers, job processes that
 outlived a killed runner (how many, for how long; they are in process groups
@@ -60,11 +64,16 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from ledger import Ledger, command_for, match_manual  # noqa: E402
+from ledger import Ledger, command_for, epoch, match_manual  # noqa: E402
 
 EVERY_SECOND = "* * * * * *"
 ERROR_LINE = re.compile(r"^\S+ error ")
 TRIGGER_REFUSED = re.compile(r"^sched trigger: another scheduler \(pid (\d+)\) is using .*\n$")
+
+
+def clock_text(t):
+    """HH:MM:SS.mmm (UTC) of a time.time()."""
+    return time.strftime("%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}"
 
 
 class Failures:
@@ -132,6 +141,7 @@ class Job:
         self.name, self.command = name, command
         self.exists, self.enabled = exists, exists
         self.last = "the initial sched add" if exists else "nothing"
+        self.history = []  # (start, end, "op by client-N") of each successful command, time.time()
 
 
 class Client(threading.Thread):
@@ -182,7 +192,7 @@ class Client(threading.Thread):
         counts[0] += 1
         missing = [n for n in names if not t.jobs[n].exists]
         what = f"{self.name}: sched {op} {' '.join(names)}"
-        stamp = time.strftime("%H:%M:%S", time.gmtime(end)) + f".{int(end * 1000) % 1000:03d}"
+        stamp = clock_text(end)
 
         if op == "add":
             taken = f"sched add: job {job.name} already exists (use --replace to redefine it)\n"
@@ -204,6 +214,7 @@ class Client(threading.Thread):
         self.apply(op, names, out, what, start, end)
         for n in names:
             t.jobs[n].last = f"{op} by {self.name} at {stamp}"
+            t.jobs[n].history.append((start, end, f"{op} by {self.name}"))
 
     def apply(self, op, names, out, what, start, end):
         """Checks the output of a successful command and records what it did."""
@@ -407,7 +418,9 @@ class Torture:
     def check(self, when):
         """The invariants; the caller holds the clients still."""
         for job, instant, count in self.ledger.read_new():
-            self.failures.add(f"{when}: job {job} ran {count} times for {instant}")
+            kinds = ", ".join(self.ledger.triggers[(job, instant)])
+            self.failures.add(f"{when}: job {job} ran {count} times for {instant} ({kinds})")
+            self.explain(job, instant)
         if self.ledger.malformed:
             self.failures.add(f"{when}: malformed ledger lines: {self.ledger.malformed[:5]}")
             self.ledger.malformed.clear()
@@ -442,6 +455,27 @@ class Torture:
                     f"{when}: job {name} ran for {latest} but its watermark is {record.get('watermark')}: "
                     "that run's start was not in the state before it ran"
                 )
+
+    def explain(self, job, instant, around=3.0):
+        """Prints what the clients and the runners did to `job` within
+        `around` seconds of `instant`: the failure alone does not say."""
+        at = epoch(instant)
+        print(f"  what happened to {job} from {around:.0f} s before {instant} to {around:.0f} s after:")
+        for start, end, what in self.jobs[job].history:
+            if at - around <= end and start <= at + around:
+                print(f"    {clock_text(start)}-{clock_text(end)} {what}")
+        mentions = (f"job {job}:", f"[{job}]", f"[{job}:stderr]")
+        for name in sorted(os.listdir(self.logs), key=lambda n: (len(n), n)):
+            if not name.endswith(".log"):
+                continue
+            with open(os.path.join(self.logs, name), errors="replace") as f:
+                for line in f:
+                    try:
+                        logged = epoch(line[:19] + ".000Z") + int(line[20:23]) / 1000
+                    except ValueError:
+                        continue
+                    if abs(logged - at) <= around and any(m in line for m in mentions):
+                        print(f"    {name}: {line.rstrip()}")
 
     def stop_cleanly(self):
         """The last runner, which runs the pending manual requests, then SIGTERM."""
