@@ -160,7 +160,7 @@ TEST_CASE("resume by another process: fires from the resume on run, earlier ones
   CHECK(f.record("tick").skipped_count == 0);
 }
 
-TEST_CASE("a job removed from the file is dropped and never written back", "[engine][sync]") {
+TEST_CASE("a job removed from the file runs no fire after the removal and is never written back", "[engine][sync]") {
   Fixture f;
   f.change([&](sched::StateDocument& doc) {
     doc.jobs.push_back(shell_job("gone", "*/10 * * * * *", utc(2024, 1, 15, 7, 59, 30)));
@@ -169,13 +169,22 @@ TEST_CASE("a job removed from the file is dropped and never written back", "[eng
   f.engine->initialize();
   f.sync();
   f.change([](sched::StateDocument& doc) { std::erase_if(doc.jobs, [](const auto& r) { return r.name == "gone"; }); });
-  f.advance(10s);  // a fire of "gone" before the engine hears of the removal
+  // A fire of "gone" before the engine hears of the removal: the write that
+  // would record its start finds no job, so it does not start.
+  f.advance(10s);
+  CHECK(f.taken_runs().empty());
+  CHECK(std::count(f.log.begin(), f.log.end(),
+                   "info: job gone: removed; its run for 2024-01-15T07:59:40.000Z does not start") == 1);
   CHECK(f.store.load(sched::CorruptFile::refuse).find("gone") == nullptr);
+  CHECK(f.engine->job_state("gone") == std::nullopt);
   f.sync();
-  CHECK(std::count(f.log.begin(), f.log.end(), "info: job gone: removed") == 1);
   f.advance(30s);
-  CHECK(f.taken_runs() == std::vector<std::string>{"gone@2024-01-15T07:59:40.000Z schedule"});
+  CHECK(f.taken_runs().empty());
   CHECK(f.store.load(sched::CorruptFile::refuse).find("gone") == nullptr);
+  CHECK(f.store.load(sched::CorruptFile::refuse).find("stays") != nullptr);
+  CHECK(std::count_if(f.log.begin(), f.log.end(), [](const std::string& line) {
+          return line.rfind("info: job gone: removed", 0) == 0;
+        }) == 1);
 }
 
 TEST_CASE("a job removed and added again as the engine ran its fire runs that fire once", "[engine][sync]") {
@@ -183,14 +192,14 @@ TEST_CASE("a job removed and added again as the engine ran its fire runs that fi
   f.change([&](sched::StateDocument& doc) { doc.jobs.push_back(shell_job("x", "*/10 * * * * *", utc(2024, 1, 15, 7, 59, 30))); });
   f.engine->initialize();
   f.sync();
-  // `sched remove x` lands just before 07:59:40; the engine runs that fire,
-  // then hears of the removal.
-  f.change([](sched::StateDocument& doc) { std::erase_if(doc.jobs, [](const auto& r) { return r.name == "x"; }); });
+  // `sched remove x` and `sched add x`, both started at 07:59:39.800, wait
+  // for the lock while the engine writes and runs its 07:59:40 fire; the
+  // remove gets the lock first, and the engine hears of it on its own.
   f.advance(10s);
   REQUIRE(f.taken_runs() == std::vector<std::string>{"x@2024-01-15T07:59:40.000Z schedule"});
+  f.change([](sched::StateDocument& doc) { std::erase_if(doc.jobs, [](const auto& r) { return r.name == "x"; }); });
   f.sync();
-  // `sched add x` started at 07:59:39.800 and got the lock at 07:59:40.200,
-  // after the engine's write of that fire.
+  // The add gets the lock at 07:59:40.200.
   sched::test::CliHarness add(utc(2024, 1, 15, 7, 59, 39));
   const auto before_lock = utc(2024, 1, 15, 7, 59, 39) + 800ms;
   const auto in_lock = utc(2024, 1, 15, 7, 59, 40) + 200ms;

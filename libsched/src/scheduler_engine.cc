@@ -510,7 +510,8 @@ bool SchedulerEngine::dispatch(InstantMs now, StartedRun* mine) {
   // not be written does not start: it goes back to its queue and the loop
   // tries again in a second; a crash meanwhile leaves its fire missed,
   // never run twice.
-  if (!flush()) {
+  std::vector<const Entry*> missing;
+  if (!flush(&missing)) {
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
       it->entry->record = it->record;
       it->entry->trigger_taken = it->trigger_taken;
@@ -530,6 +531,7 @@ bool SchedulerEngine::dispatch(InstantMs now, StartedRun* mine) {
     return false;
   }
   retry_at_.reset();
+  if (!missing.empty()) drop_removed_locked(missing, started);
   if (started.empty()) return false;
   std::size_t first = 0;
   if (mine != nullptr) *mine = std::move(started[first++]);
@@ -699,9 +701,9 @@ void SchedulerEngine::mark_unsaved(Entry& entry) {
   unsaved_.push_back(&entry);
 }
 
-bool SchedulerEngine::flush() {
+bool SchedulerEngine::flush(std::vector<const Entry*>* missing) {
   if (unsaved_.empty()) return true;
-  if (!commit_records({unsaved_.begin(), unsaved_.end()}, false)) return false;
+  if (!commit_records({unsaved_.begin(), unsaved_.end()}, false, missing)) return false;
   for (Entry* entry : unsaved_) entry->unsaved = false;
   unsaved_.clear();
   return true;
@@ -738,7 +740,8 @@ InstantMs SchedulerEngine::durable_watermark(const Entry& entry, Instant now) co
   return std::max(*entry.record.watermark, InstantMs{mark});
 }
 
-bool SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records) {
+bool SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, bool whole_records,
+                                     std::vector<const Entry*>* missing) {
   const Instant now = whole_seconds(clock_.now());
   return backend_->commit([&](StateDocument& doc) {
     // The index views the names in doc.jobs, so new records are appended
@@ -751,7 +754,11 @@ bool SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, b
       const auto found = index.find(entry->record.name);
       if (found == index.end()) {
         // Bookkeeping of a job someone removed from the file is dropped.
-        if (whole_records) added.push_back(entry->record);
+        if (whole_records) {
+          added.push_back(entry->record);
+        } else if (missing != nullptr) {
+          missing->push_back(entry);
+        }
         continue;
       }
       JobRecord* stored = found->second;
@@ -772,6 +779,28 @@ bool SchedulerEngine::commit_records(const std::vector<const Entry*>& entries, b
     }
     for (JobRecord& record : added) doc.jobs.push_back(std::move(record));
   });
+}
+
+void SchedulerEngine::drop_removed_locked(const std::vector<const Entry*>& missing, std::vector<StartedRun>& started) {
+  for (const Entry* gone : missing) {
+    if (gone->synced == 0 || !gone->scheduled) continue;
+    std::string not_started;
+    std::erase_if(started, [&](StartedRun& run) {
+      if (run.entry.get() != gone) return false;
+      run.entry->running -= 1;
+      running_total_ -= 1;
+      not_started += (not_started.empty() ? "" : ", ") + format_rfc3339(run.context.scheduled_at);
+      return true;
+    });
+    log(LogLevel::info, "job " + gone->record.name + ": removed" +
+                            (not_started.empty() ? "" : "; its run for " + not_started + " does not start") +
+                            (gone->running > 0 ? " (its running run goes on)" : ""));
+    const auto it = jobs_.find(gone->record.name);
+    if (it == jobs_.end() || it->second.get() != gone) continue;
+    forget_locked(*it->second);
+    jobs_.erase(it);  // `gone` may be freed here
+  }
+  idle_cv_.notify_all();
 }
 
 void SchedulerEngine::loop() {

@@ -257,11 +257,19 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   void finish(const StartedRun& run, InstantMs started, InstantMs ended, const RunOutcome& outcome);
   InstantMs durable_watermark(const Entry& entry, Instant now) const;
   // Writes the entries: their whole records, or only their bookkeeping.
-  bool commit_records(const std::vector<const Entry*>& entries, bool whole_records);
+  // `missing`, when given, gets the entries whose records the file no
+  // longer has (bookkeeping only: another process removed the job).
+  bool commit_records(const std::vector<const Entry*>& entries, bool whole_records,
+                      std::vector<const Entry*>* missing = nullptr);
   // Changes of one loop round are collected and written once, by flush();
   // false when the write failed (the changes stay unsaved, for the next try).
   void mark_unsaved(Entry& entry);
-  bool flush();
+  bool flush(std::vector<const Entry*>* missing);
+  // After a write found that another process removed these jobs of the
+  // file (`missing`): their runs in `started` do not start, for their
+  // starts were not recorded, and the jobs are forgotten, as the next
+  // sync() would. Library jobs (never synced) are left as they are.
+  void drop_removed_locked(const std::vector<const Entry*>& missing, std::vector<StartedRun>& started);
   void commit_record(const Entry& entry) { commit_records({&entry}, true); }
   bool idle_locked() const;
   bool quiet_locked() const;
