@@ -214,6 +214,26 @@ TEST_CASE("a job removed and added again as the engine ran its fire runs that fi
                                                    "x@2024-01-15T07:59:50.000Z schedule"});
 }
 
+TEST_CASE("a run during which the wall clock is set back records a duration the file can hold", "[engine][sync]") {
+  Fixture f;
+  f.change([&](sched::StateDocument& doc) { doc.jobs.push_back(shell_job("x", "*/10 * * * * *", utc(2024, 1, 15, 7, 59, 30))); });
+  f.engine->initialize();
+  // The run takes 1.5 s of steady time, during which the wall clock is set
+  // back an hour: its duration is the 1.5 s, not 1.5 s minus an hour.
+  f.engine->sync(f.store.load(sched::CorruptFile::refuse), [&](const sched::JobRecord&) -> sched::RunTask {
+    return [&](const sched::RunContext&) {
+      f.clock.advance(1500ms);
+      f.clock.set(utc(2024, 1, 15, 6, 59, 41) + 500ms);
+      return sched::RunOutcome{};
+    };
+  });
+  f.advance(10s);
+  const sched::JobRecord x = f.record("x");
+  CHECK(x.last_duration == 1500ms);
+  CHECK(x.last_finished_at == utc(2024, 1, 15, 6, 59, 41) + 500ms);
+  CHECK(x.last_status == "ok");
+}
+
 TEST_CASE("a trigger request runs once as a manual run, leaves the watermark and is cleared", "[engine][sync]") {
   Fixture f;
   f.change([&](sched::StateDocument& doc) { doc.jobs.push_back(shell_job("yearly", "0 0 1 1 *", utc(2024, 1, 15, 7, 59, 30))); });

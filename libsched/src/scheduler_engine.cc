@@ -584,7 +584,10 @@ void SchedulerEngine::worker() {
       line.append(context.run_id, context.job_name.size() + 1);  // the instant
       log(LogLevel::info, line);
     }
-    const InstantMs started = clock_.now();
+    // The duration is measured on the clock the wall clock's steps do not
+    // move: set back during a run, the wall clock gave a negative duration,
+    // which the state file cannot hold.
+    const milliseconds started = clock_.elapsed();
     RunOutcome outcome;
     std::optional<TaskError> error;
     try {
@@ -605,9 +608,10 @@ void SchedulerEngine::worker() {
       }
     }
     const InstantMs ended = clock_.now();
+    const milliseconds duration = std::max(milliseconds{0}, clock_.elapsed() - started);
     if (const LogLevel level = run_end_level(outcome); logs(level)) {
       line.clear();
-      append_run_end(line, context, outcome, std::chrono::duration_cast<milliseconds>(ended - started));
+      append_run_end(line, context, outcome, duration);
       log(level, line);
     }
     StartedRun next;
@@ -619,7 +623,7 @@ void SchedulerEngine::worker() {
       // the next one.
       {
         std::lock_guard ready(ready_mutex_);
-        ended_.push_back({std::move(run), started, ended, std::move(outcome)});
+        ended_.push_back({std::move(run), duration, ended, std::move(outcome)});
       }
       wake();
     } else {
@@ -632,7 +636,7 @@ void SchedulerEngine::worker() {
       // last end: woken for every end, it passed over every job once per
       // end of a burst, holding mutex_ against the workers.
       std::lock_guard lock(mutex_);
-      finish(run, started, ended, outcome);
+      finish(run, duration, ended, outcome);
       const bool queued = has_queued_locked();
       handed_on = queued && dispatch(clock_.now(), &next);
       if (!handed_on && (queued || running_total_ == 0)) poke_loop_locked();
@@ -662,7 +666,7 @@ void SchedulerEngine::book_ended_locked() {
     std::lock_guard ready(ready_mutex_);
     ended.swap(ended_);
   }
-  for (const EndedRun& end : ended) finish(end.run, end.started, end.ended, end.outcome);
+  for (const EndedRun& end : ended) finish(end.run, end.duration, end.ended, end.outcome);
 }
 
 void SchedulerEngine::enqueue(const std::shared_ptr<Entry>& entry, PendingRun run) {
@@ -678,7 +682,8 @@ void SchedulerEngine::forget_locked(Entry& entry) {
   std::erase_if(waiting_, [&](const std::shared_ptr<Entry>& waiting) { return waiting.get() == &entry; });
 }
 
-void SchedulerEngine::finish(const StartedRun& run, InstantMs started, InstantMs ended, const RunOutcome& outcome) {
+void SchedulerEngine::finish(const StartedRun& run, milliseconds duration, InstantMs ended,
+                             const RunOutcome& outcome) {
   Entry& entry = *run.entry;
   entry.running -= 1;
   running_total_ -= 1;
@@ -686,7 +691,7 @@ void SchedulerEngine::finish(const StartedRun& run, InstantMs started, InstantMs
   record.last_status = outcome.status;
   record.last_exit_code = outcome.exit_code;
   record.last_error = outcome.error;
-  record.last_duration = std::chrono::duration_cast<milliseconds>(ended - started);
+  record.last_duration = duration;
   record.last_finished_at = ended;
   // The loop writes it, with every other result and start of its round: a
   // burst of runs ending together (a catch-up) shares one write.

@@ -239,8 +239,8 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // A run that ended, for the loop to book (durable backends).
   struct EndedRun {
     StartedRun run;
-    InstantMs started;
-    InstantMs ended;
+    std::chrono::milliseconds duration;  // on the steady clock, never negative
+    InstantMs ended;                     // on the wall clock
     RunOutcome outcome;
   };
   // Group commit: woken by a run's end while other runs are still going,
@@ -254,7 +254,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // Takes the next started run off ready_; false when the workers are to end.
   bool take_ready(StartedRun& run);
   // Books the end of a run, under mutex_ (its log line is the worker's).
-  void finish(const StartedRun& run, InstantMs started, InstantMs ended, const RunOutcome& outcome);
+  void finish(const StartedRun& run, std::chrono::milliseconds duration, InstantMs ended, const RunOutcome& outcome);
   InstantMs durable_watermark(const Entry& entry, Instant now) const;
   // Writes the entries: their whole records, or only their bookkeeping.
   // `missing`, when given, gets the entries whose records the file no
