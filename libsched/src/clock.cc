@@ -35,13 +35,17 @@ void SystemClock::wait_until(std::unique_lock<std::mutex>& lock, std::condition_
   if (std::chrono::system_clock::now() < until - kSpinLead) {
     if (cv.wait_until(lock, until - kSpinLead) == std::cv_status::no_timeout) return;  // notified
   }
-  // Bounded by the steady clock too: a wall clock set back meanwhile would
-  // otherwise keep it spinning.
-  const auto spin_end = std::chrono::steady_clock::now() + kSpinLead;
+  // The rest of the wait is measured once on the wall clock and spun on
+  // the steady clock: a wall clock set meanwhile cannot keep it spinning,
+  // and the wall clock is read twice a wake-up, not thousands of times
+  // (a clock that is costly to read, or faked by an LD_PRELOAD library
+  // that reads a file on every call, would feel each read).
+  const auto left = std::clamp<std::chrono::system_clock::duration>(until - std::chrono::system_clock::now(),
+                                                                    std::chrono::system_clock::duration::zero(),
+                                                                    kSpinLead);
+  const auto spin_end = std::chrono::steady_clock::now() + left;
   lock.unlock();
-  while (std::chrono::system_clock::now() < until && std::chrono::steady_clock::now() < spin_end) {
-    std::this_thread::yield();
-  }
+  while (std::chrono::steady_clock::now() < spin_end) std::this_thread::yield();
   lock.lock();
 }
 
