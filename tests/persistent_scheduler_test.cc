@@ -164,6 +164,31 @@ TEST_CASE("a run's end is on disk while another run of the same instant still go
   CHECK(quick_seen_by_slow->run_count == 1);
 }
 
+TEST_CASE("a library job another process removed from the file goes on running, unrecorded", "[persistent]") {
+  // Its program defines it, not the file: unlike a job of `sched run`, it
+  // is not forgotten, and its record is not written back.
+  sched::test::TempDir dir;
+  Runs runs;
+  sched::ManualClock clock(utc(2024, 1, 15, 12, 0, 0));
+  sched::PersistentScheduler scheduler(config_for(dir, clock, runs));
+  scheduler.initialize();
+  scheduler.schedule(daily_backup(runs));
+  sched::StateStore store(dir / "state.json");
+  store.update([](sched::StateDocument& doc) {
+    std::erase_if(doc.jobs, [](const sched::JobRecord& r) { return r.name == "daily-backup"; });
+    return true;
+  });
+  clock.advance(1h);
+  REQUIRE(scheduler.wait_idle());
+  CHECK(runs.ids() == std::vector<std::string>{"daily-backup@2024-01-15T13:00:00.000Z"});
+  CHECK(store.load(sched::CorruptFile::refuse).find("daily-backup") == nullptr);
+  REQUIRE(scheduler.get_job("daily-backup") != nullptr);
+  CHECK(scheduler.get_job("daily-backup")->next_run() == utc_s(2024, 1, 16, 13, 0, 0));
+  std::lock_guard guard(runs.mutex);
+  CHECK(std::none_of(runs.log.begin(), runs.log.end(),
+                     [](const std::string& line) { return line.find("removed") != std::string::npos; }));
+}
+
 TEST_CASE("a run recorded as started but never ended is interrupted, not rerun", "[persistent]") {
   sched::test::TempDir dir;
   Runs runs;

@@ -797,13 +797,8 @@ void SchedulerEngine::drop_removed_locked(const std::vector<const Entry*>& missi
       not_started += (not_started.empty() ? "" : ", ") + format_rfc3339(run.context.scheduled_at);
       return true;
     });
-    log(LogLevel::info, "job " + gone->record.name + ": removed" +
-                            (not_started.empty() ? "" : "; its run for " + not_started + " does not start") +
-                            (gone->running > 0 ? " (its running run goes on)" : ""));
     const auto it = jobs_.find(gone->record.name);
-    if (it == jobs_.end() || it->second.get() != gone) continue;
-    forget_locked(*it->second);
-    jobs_.erase(it);  // `gone` may be freed here
+    if (it != jobs_.end() && it->second.get() == gone) forget_removed_locked(it, not_started);  // may free `gone`
   }
   idle_cv_.notify_all();
 }

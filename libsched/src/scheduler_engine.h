@@ -270,6 +270,10 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // starts were not recorded, and the jobs are forgotten, as the next
   // sync() would. Library jobs (never synced) are left as they are.
   void drop_removed_locked(const std::vector<const Entry*>& missing, std::vector<StartedRun>& started);
+  // Logs "job NAME: removed" (with the runs that do not start, if any) and
+  // forgets the job; returns the next entry of jobs_.
+  std::map<std::string, std::shared_ptr<Entry>>::iterator forget_removed_locked(
+      std::map<std::string, std::shared_ptr<Entry>>::iterator it, const std::string& not_started);
   void commit_record(const Entry& entry) { commit_records({&entry}, true); }
   bool idle_locked() const;
   bool quiet_locked() const;

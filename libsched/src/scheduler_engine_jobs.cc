@@ -91,6 +91,15 @@ void SchedulerEngine::remove(const std::string& name) {
   idle_cv_.notify_all();
 }
 
+std::map<std::string, std::shared_ptr<SchedulerEngine::Entry>>::iterator SchedulerEngine::forget_removed_locked(
+    std::map<std::string, std::shared_ptr<Entry>>::iterator it, const std::string& not_started) {
+  log(LogLevel::info, "job " + it->first + ": removed" +
+                          (not_started.empty() ? "" : "; its run for " + not_started + " does not start") +
+                          (it->second->running > 0 ? " (its running run goes on)" : ""));
+  forget_locked(*it->second);
+  return jobs_.erase(it);
+}
+
 void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask(const JobRecord&)>& make_task) {
   std::lock_guard lock(mutex_);
   if (!initialized_ || stopping_) return;
@@ -170,9 +179,7 @@ void SchedulerEngine::sync(const StateDocument& doc, const std::function<RunTask
       ++it;
       continue;
     }
-    log(LogLevel::info, "job " + it->first + ": removed" + (it->second->running > 0 ? " (its running run goes on)" : ""));
-    forget_locked(*it->second);
-    it = jobs_.erase(it);
+    it = forget_removed_locked(it, "");
   }
   std::erase_if(unrunnable_, [&](const auto& item) { return doc.find(item.first) == nullptr; });
   synced_ = true;
