@@ -19,6 +19,12 @@ with the default 16, once for each clock of --clocks:
          job; 200 of them at once on 2 cores wait for one another.
   bash   shell = "/bin/bash" and bash's $EPOCHREALTIME: bash's start, no fork.
 
+With the start clock, a last row starts the same processes with no
+scheduler: at each whole second of a window as long, a plain loop of
+posix_spawn from one thread starts --jobs start_stamp processes (no state
+file, no pipes, no bookkeeping) and reaps them once all have started. It is
+what this machine allows any launcher, and the floor under sched's rows.
+
 A run's lateness is the clock it read minus its SCHED_SCHEDULED_AT. Runs
 scheduled in the window [ready + 2 s, ready + 2 s + S) count. Printed per
 row: runs counted and expected, median, p99 and max lateness in ms, the
@@ -157,6 +163,33 @@ def measure(sched, jobs, seconds, max_concurrent, clock, stamp, scratch):
             "errors": errors, "cpu_ms_per_run": cpu * 1000.0 / max(1, len(lateness))}
 
 
+def bare_launch(stamp, jobs, seconds, scratch):
+    """Lateness of `jobs` start_stamp processes started at each whole second for `seconds` seconds by
+    a plain loop of posix_spawn, one after another, with no scheduler: no state file, no pipes, no
+    bookkeeping. What this machine allows any launcher that starts processes from one thread."""
+    folder = tempfile.mkdtemp(prefix="bare-", dir=scratch)
+    ledger = os.path.join(folder, "ledger")
+    start = int(time.time()) + 2
+    base = dict(os.environ)
+    lateness = []
+    for second in range(start, start + seconds):
+        env = dict(base, SCHED_SCHEDULED_AT=dt.datetime.fromtimestamp(second, dt.timezone.utc)
+                   .strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+        time.sleep(max(0.0, second - 0.002 - time.time()))
+        while time.time() < second:
+            pass
+        pids = [os.posix_spawn(stamp, [stamp, "-c", ledger], env) for _ in range(jobs)]
+        for pid in pids:
+            os.waitpid(pid, 0)
+    with open(ledger, encoding="ascii") as f:
+        for line in f:
+            actual, scheduled = line.split()
+            lateness.append((float(actual) - parse_instant(scheduled)) * 1000.0)
+    lateness.sort()
+    return {"label": "-", "clock": "bare", "runs": len(lateness), "expected": jobs * seconds, "lateness": lateness,
+            "writes": float("nan"), "skip_lines": 0, "errors": [], "cpu_ms_per_run": float("nan")}
+
+
 def spawn_floor(stamp, count):
     """CPU seconds (this process and its children) of `count` posix_spawn + exec + exit + wait of
     start_stamp, one after another: what starting a process costs on this machine, whoever starts it."""
@@ -168,7 +201,13 @@ def spawn_floor(stamp, count):
     return sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
 
 
-CLOCKS = {"start": "process start (start_stamp)", "date": "date +%s.%N in /bin/sh", "bash": "$EPOCHREALTIME in bash"}
+def figure(value, width, decimals):
+    """`value` right-aligned in `width`, or "-" where the row has no such figure (NaN)."""
+    return f"{'-':>{width}}" if value != value else f"{value:>{width}.{decimals}f}"
+
+
+CLOCKS = {"start": "process start (start_stamp)", "date": "date +%s.%N in /bin/sh", "bash": "$EPOCHREALTIME in bash",
+          "bare": "no scheduler: spawn loop"}
 
 
 def main():
@@ -189,6 +228,8 @@ def main():
     scratch = tempfile.mkdtemp(prefix="sched-shell-")
     try:
         rows = [measure(sched, a.jobs, a.seconds, mc, clock, stamp, scratch) for clock in clocks for mc in (a.jobs, None)]
+        if "start" in clocks:
+            rows.append(bare_launch(stamp, a.jobs, a.seconds, scratch))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"{a.jobs} shell jobs on \"* * * * * *\" through sched run for {a.seconds} s; "
@@ -203,7 +244,8 @@ def main():
         p99 = v[min(len(v) - 1, (len(v) * 99 + 99) // 100 - 1)]
         note = f"  ({r['skip_lines']} log lines mention skips)" if r["skip_lines"] else ""
         print(f"{CLOCKS[r['clock']]:<30} {r['label']:>14} {str(r['runs']) + '/' + str(r['expected']):>15} "
-              f"{v[len(v) // 2]:>9.2f} {p99:>8.2f} {v[-1]:>8.2f} {r['writes']:>9.1f} {r['cpu_ms_per_run']:>17.2f}{note}")
+              f"{v[len(v) // 2]:>9.2f} {p99:>8.2f} {v[-1]:>8.2f} {figure(r['writes'], 9, 1)} "
+              f"{figure(r['cpu_ms_per_run'], 17, 2)}{note}")
     for r in rows:
         for line in r["errors"][:2]:
             print(f"  {r['clock']}, max_concurrent {r['label']}, the runner logged: {line[:300]}")
