@@ -5,12 +5,16 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -446,6 +450,60 @@ TEST_CASE("load_if_changed returns only what another writer wrote", "[state][sto
   const auto other = runner.load_if_changed(sched::CorruptFile::refuse);
   REQUIRE(other);
   CHECK(other->jobs.size() == 5);
+}
+
+namespace {
+
+// Whether thread `tid` of this process is blocked in a futex wait (a
+// condition variable's or a mutex's), from /proc/self/task/TID/syscall.
+bool waits_on_futex(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  long number = -1;
+  return static_cast<bool>(in >> number) && number == SYS_futex;
+}
+
+}  // namespace
+
+TEST_CASE("load_if_changed waits for a write of its own store in progress and finds nothing new in it",
+          "[state][store]") {
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
+  sched::StateStore(file).write(one_job("a"), at(8, 0));
+  sched::StateStore engine(file);
+  const sched::StateStore runner = engine;
+  engine.load_and_keep(sched::CorruptFile::refuse);
+
+  std::promise<void> inside, release;
+  std::thread writer([&] {
+    engine.update([&](sched::StateDocument& doc) {
+      doc.jobs.push_back(one_job("b").jobs.at(0));
+      inside.set_value();
+      release.get_future().wait();
+      return true;
+    });
+  });
+  inside.get_future().wait();  // the engine holds the lock and the memo's document
+
+  std::atomic<pid_t> reader_tid{0};
+  std::atomic<bool> read{false};
+  std::optional<sched::StateDocument> seen;
+  std::thread reader([&] {
+    reader_tid = static_cast<pid_t>(::syscall(SYS_gettid));
+    seen = runner.load_if_changed(sched::CorruptFile::refuse);
+    read = true;
+  });
+  // Released once the reader is waiting, or has read without waiting (the
+  // defect: it then read the file the engine is about to replace).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!read && !(reader_tid != 0 && waits_on_futex(reader_tid)) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  const bool read_before_the_write_ended = read;
+  release.set_value();
+  writer.join();
+  reader.join();
+  CHECK_FALSE(read_before_the_write_ended);
+  CHECK_FALSE(seen);
+  CHECK(runner.load(sched::CorruptFile::refuse).jobs.size() == 2);
 }
 
 TEST_CASE("update writes nothing when the change throws", "[state][store]") {

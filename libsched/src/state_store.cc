@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -79,6 +80,35 @@ struct StateMemo {
   // The document holds what another writer wrote and no load() has
   // returned yet (update() read their file, changed it and wrote it).
   bool unseen = false;
+  // An update() of this store or a copy holds the lock: it has taken the
+  // document, or is about to, and gives it back (or leaves the memo empty)
+  // as it ends. Meanwhile the file and the memo disagree, and
+  // load_if_changed() waits for `updated` instead of reading back a write
+  // of its own store (at 100,000 jobs, 91 MB read and parsed into 88 MB
+  // more, for nothing).
+  bool updating = false;
+  std::condition_variable updated;
+};
+
+// Marks an update() as going on for its life.
+class Updating {
+ public:
+  explicit Updating(StateMemo& memo) : memo_(memo) {
+    std::lock_guard lock(memo_.mutex);
+    memo_.updating = true;
+  }
+  ~Updating() {
+    {
+      std::lock_guard lock(memo_.mutex);
+      memo_.updating = false;
+    }
+    memo_.updated.notify_all();
+  }
+  Updating(const Updating&) = delete;
+  Updating& operator=(const Updating&) = delete;
+
+ private:
+  StateMemo& memo_;
 };
 
 }  // namespace detail
@@ -359,10 +389,11 @@ StateDocument StateStore::load_and_keep(CorruptFile corrupt) {
 }
 
 std::optional<StateDocument> StateStore::load_if_changed(CorruptFile corrupt) const {
-  struct stat st {};
-  if (::stat(file_.c_str(), &st) == 0) {
-    std::lock_guard memo_lock(memo_->mutex);
-    if (memo_->stamp == stamp_of(st) && !memo_->unseen) return std::nullopt;
+  {
+    std::unique_lock memo_lock(memo_->mutex);
+    memo_->updated.wait(memo_lock, [&] { return !memo_->updating; });
+    struct stat st {};
+    if (::stat(file_.c_str(), &st) == 0 && memo_->stamp == stamp_of(st) && !memo_->unseen) return std::nullopt;
   }
   return load(corrupt);
 }
@@ -373,6 +404,7 @@ std::optional<StateDocument> StateStore::load_if_changed(CorruptFile corrupt) co
 bool StateStore::update(const std::function<bool(StateDocument&)>& change, CorruptFile corrupt) {
   detail::make_folders(file_.parent_path());
   const UniqueFd lock = lock_state(file_, options_.lock_wait);
+  const detail::Updating updating(*memo_);
   bool unseen = true;
   StateDocument doc = load_file(file_, options_, corrupt, /*locked=*/true, memo_.get(), /*take=*/true, &unseen);
   if (!change(doc)) return false;

@@ -180,7 +180,8 @@ class StateStore {
   // store or its copies has not returned: it is the version they last wrote
   // or kept, and what they wrote was their own changes to what they had
   // loaded. A runner follows the file this way without reading back each
-  // write of its own engine.
+  // write of its own engine. While an update() of this store or a copy is
+  // going on, waits for its end first: its write is not news.
   std::optional<StateDocument> load_if_changed(CorruptFile corrupt) const;
 
  private:
