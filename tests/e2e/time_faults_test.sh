@@ -37,8 +37,12 @@ cases=("$@")
 export TZ=UTC LC_ALL=C
 unset SCHED_STATE SCHED_CONFIG NOTIFY_SOCKET FAKETIME FAKETIME_TIMESTAMP_FILE
 umask 022  # sched refuses group-writable files: results must not depend on the caller's umask
-faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
-for f in "$faketime_lib" /usr/lib/faketime/libfaketime.so.1; do
+# libfaketimeMT, the synchronised build: in the plain one, a thread that
+# reads the clock while another re-reads the timestamp file may find its
+# shared buffer emptied, and gets the real time (a jump of years that never
+# happened; libfaketime pull request 547).
+faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+for f in "$faketime_lib" /usr/lib/faketime/libfaketimeMT.so.1; do
   [ -e "$f" ] && { faketime_lib=$f; break; }
 done
 [ -e "$faketime_lib" ] || { echo "FAIL: libfaketime is needed (apt-get install faketime)"; exit 1; }
