@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -425,7 +426,7 @@ TEST_CASE("load_if_changed returns only what another writer wrote", "[state][sto
   sched::StateStore(file).write(one_job("a"), at(8, 0));
   sched::StateStore engine(file);
   const sched::StateStore runner = engine;
-  CHECK(engine.load_and_keep(sched::CorruptFile::refuse).jobs.size() == 1);
+  CHECK(engine.load_and_keep(sched::CorruptFile::refuse)->jobs.size() == 1);
   CHECK_FALSE(runner.load_if_changed(sched::CorruptFile::refuse));
   const auto add = [](const std::string& name) {
     return [name](sched::StateDocument& doc) {
@@ -450,6 +451,25 @@ TEST_CASE("load_if_changed returns only what another writer wrote", "[state][sto
   const auto other = runner.load_if_changed(sched::CorruptFile::refuse);
   REQUIRE(other);
   CHECK(other->jobs.size() == 5);
+}
+
+TEST_CASE("the document load_and_keep returns stays as read while the store writes on", "[state][store]") {
+  sched::test::TempDir dir;
+  const fs::path file = dir.path() / "state.json";
+  sched::StateStore(file).write(one_job("a"), at(8, 0));
+  sched::StateStore engine(file);
+  const std::shared_ptr<const sched::StateDocument> kept = engine.load_and_keep(sched::CorruptFile::refuse);
+  engine.update([](sched::StateDocument& doc) {
+    doc.jobs.at(0).enabled = false;
+    doc.jobs.push_back(one_job("b").jobs.at(0));
+    return true;
+  });
+  REQUIRE(kept->jobs.size() == 1);
+  CHECK(kept->jobs.at(0).name == "a");
+  CHECK(kept->jobs.at(0).enabled);
+  const sched::StateDocument now = sched::StateStore(file).load(sched::CorruptFile::refuse);
+  REQUIRE(now.jobs.size() == 2);
+  CHECK_FALSE(now.jobs.at(0).enabled);
 }
 
 namespace {

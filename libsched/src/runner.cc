@@ -111,9 +111,12 @@ void Runner::start() {
   impl_->started = true;
   // The first sync uses the document initialize() read, unless the
   // config's jobs changed the file since.
-  const StateDocument loaded = impl_->engine->take_loaded_document();
+  std::shared_ptr<const StateDocument> loaded = impl_->engine->take_loaded_document();
   const bool merged = impl_->merge_config();
-  if (!merged) impl_->engine->sync(loaded, [this](const JobRecord& record) { return impl_->make_task(record); });
+  if (!merged) impl_->engine->sync(*loaded, [this](const JobRecord& record) { return impl_->make_task(record); });
+  // Let go before anything else reads the file: the store's copy of it is
+  // then this one alone, and its next write moves it instead of copying.
+  loaded.reset();
   bool changed_meanwhile = false;
   {
     std::lock_guard lock(impl_->mutex);

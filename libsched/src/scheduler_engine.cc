@@ -131,7 +131,7 @@ void SchedulerEngine::log(LogLevel level, const std::string& message) const {
   if (logs(level)) config_.log(level, message);
 }
 
-StateDocument SchedulerEngine::take_loaded_document() {
+std::shared_ptr<const StateDocument> SchedulerEngine::take_loaded_document() {
   std::lock_guard lock(mutex_);
   stored_.clear();
   return std::move(loaded_);
@@ -140,20 +140,24 @@ StateDocument SchedulerEngine::take_loaded_document() {
 void SchedulerEngine::initialize() {
   std::unique_lock lock(mutex_);
   if (initialized_) throw Error(ErrorCode::invalid_argument, "initialize() was called twice");
-  StateDocument doc = backend_->open();
+  std::shared_ptr<const StateDocument> doc = backend_->open();
   // Runs recorded as started but never as ended died with an earlier
   // process. Their fires are at or below the watermark: they never rerun.
-  bool interrupted = false;
-  for (JobRecord& record : doc.jobs) {
-    if (record.last_status == "running") {
-      interrupted = true;
+  // The document is the one the store keeps: changed, it is copied first.
+  const auto running = [](const JobRecord& record) { return record.last_status == "running"; };
+  const bool interrupted = std::any_of(doc->jobs.begin(), doc->jobs.end(), running);
+  if (interrupted) {
+    auto marked = std::make_shared<StateDocument>(*doc);
+    for (JobRecord& record : marked->jobs) {
+      if (!running(record)) continue;
       record.last_status = "interrupted";
       log(LogLevel::warning, "job " + record.name + ": its run for " +
                                  (record.last_run ? format_rfc3339(*record.last_run) : std::string("?")) +
                                  " was interrupted (the scheduler stopped before it ended); it will not run again");
     }
+    doc = std::move(marked);
   }
-  for (std::size_t i = 0; i < doc.jobs.size(); ++i) stored_.emplace(doc.jobs[i].name, i);
+  for (std::size_t i = 0; i < doc->jobs.size(); ++i) stored_.emplace(doc->jobs[i].name, i);
   loaded_ = std::move(doc);
   if (interrupted) {
     backend_->commit([](StateDocument& current) {
@@ -181,7 +185,7 @@ void SchedulerEngine::schedule(JobConfig job) {
   if (jobs_.count(job.name) != 0) throw Error(ErrorCode::job_exists, "a job named " + job.name + " is already scheduled");
 
   const auto stored = stored_.find(job.name);
-  JobRecord record = stored != stored_.end() ? loaded_.jobs[stored->second] : JobRecord{};
+  JobRecord record = stored != stored_.end() ? loaded_->jobs[stored->second] : JobRecord{};
   record.name = job.name;
   record.schedule = job.schedule;
   record.timezone = job.timezone.value_or("");
@@ -193,7 +197,7 @@ void SchedulerEngine::schedule(JobConfig job) {
   record.dst_gap = to_string(job.options.dst_gap);
   record.dst_repeat = to_string(job.options.dst_repeat);
   // A pause survives restarts: a stored paused job stays paused.
-  record.enabled = job.enabled && (stored == stored_.end() || loaded_.jobs[stored->second].enabled);
+  record.enabled = job.enabled && (stored == stored_.end() || loaded_->jobs[stored->second].enabled);
 
   RunTask task = [user_task = job.task](const RunContext& context) {
     user_task(context);

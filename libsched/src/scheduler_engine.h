@@ -90,7 +90,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   // The document initialize() loaded (runs left running already marked
   // interrupted), handed over once so that the first sync() needs no
   // second read; schedule() then finds no stored records.
-  StateDocument take_loaded_document();
+  std::shared_ptr<const StateDocument> take_loaded_document();
   //
   // Makes the scheduled jobs those of `doc` that have a command: adopts new
   // ones (planning their catch-up from their watermark), drops removed ones
@@ -298,7 +298,7 @@ class SchedulerEngine : public std::enable_shared_from_this<SchedulerEngine> {
   mutable std::condition_variable idle_cv_;  // wakes wait_idle(), wait_quiet(), wait_runs_ended()
 
   std::map<std::string, std::shared_ptr<Entry>> jobs_;
-  StateDocument loaded_;                     // the document initialize() loaded
+  std::shared_ptr<const StateDocument> loaded_;  // the document initialize() loaded
   std::map<std::string, std::size_t, std::less<>> stored_;  // its records not yet scheduled: name -> index
   std::map<std::string, std::string> unrunnable_;  // records sync() cannot run, with why (logged once)
   // Started (recorded) runs waiting for a worker, and ended ones waiting

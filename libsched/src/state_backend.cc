@@ -15,7 +15,7 @@ namespace {
 // starts of 1,000 jobs due together (bench/fire_precision).
 class MemoryBackend final : public StateBackend {
  public:
-  StateDocument open() override { return {}; }
+  std::shared_ptr<const StateDocument> open() override { return std::make_shared<const StateDocument>(); }
   bool commit(const std::function<void(StateDocument&)>& /*change*/) override { return true; }
   void close() override {}
   bool durable() const override { return false; }
@@ -27,7 +27,7 @@ class FileBackend final : public StateBackend {
 
   // The document is kept (load_and_keep): the first commit, and every one
   // after it while nobody else writes the file, skips the parse.
-  StateDocument open() override {
+  std::shared_ptr<const StateDocument> open() override {
     lock_.emplace(RunnerLock::acquire(store_.file()));
     try {
       return store_.load_and_keep(CorruptFile::move_aside);

@@ -17,7 +17,8 @@ class StateBackend {
  public:
   virtual ~StateBackend() = default;
   // Takes ownership of the state (the runner lock, for a file) and loads it.
-  virtual StateDocument open() = 0;
+  // Never null. Shared with the file's store, which keeps it (read-only).
+  virtual std::shared_ptr<const StateDocument> open() = 0;
   // Applies `change` to the current document and saves it. Returns whether
   // it was saved; a failure is logged and does not throw, so the scheduler
   // goes on (the seed's promise), but a run whose start was not saved must

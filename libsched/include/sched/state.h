@@ -173,8 +173,10 @@ class StateStore {
   // load() under the lock, keeping the document for this store and its
   // copies: while the file stays the version read, their next update() or
   // load() uses it instead of reading the file again. For a process that
-  // goes on writing the file (a scheduler), not for one-shot commands.
-  StateDocument load_and_keep(CorruptFile corrupt);
+  // goes on writing the file (a scheduler), not for one-shot commands. The
+  // document returned is the one kept, not a copy: the first update() after
+  // the caller lets go of it moves it instead of copying it.
+  std::shared_ptr<const StateDocument> load_and_keep(CorruptFile corrupt);
 
   // load(), or nullopt when the file holds nothing that a load() of this
   // store or its copies has not returned: it is the version they last wrote
