@@ -11,10 +11,10 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
-#include <memory>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
