@@ -19,6 +19,10 @@ source "cli"; every job last ran a week ago (watermark = now - 7 days), so
                 the runner is killed (SIGKILL) right after
   RSS/HWM MB    VmRSS and VmHWM of the runner at ready (/proc/PID/status;
                 from the median run)
+  run HWM MB    VmHWM of one more start after RUN_SECONDS (3 s) of running:
+                its peak while it works through the catch-up's runs and
+                state writes. The RSS target is checked against the larger
+                of this and RSS.
   add ms        `sched --state FILE add ...` wall time, median of 5, each
                 on a fresh copy of the generated file
   state ms      `sched --state FILE state --json >/dev/null` wall time,
@@ -70,6 +74,9 @@ ZONES = [
     "Australia/Sydney",
     "Australia/Lord_Howe",
 ]
+
+# How long the extra start of each size runs before its peak memory is read.
+RUN_SECONDS = 3.0
 
 TARGETS = {
     10000: {"ready_ms": 300, "rss_mb": 50, "add_ms": 100, "state_ms": 150},
@@ -325,6 +332,19 @@ def measure(sched, n, scratch, ready_repeat, cmd_repeat, lean):
     ready.sort(key=lambda r: r[0])
     ready_ms, mem, ready_cpu = ready[len(ready) // 2]
 
+    for f in os.listdir(folder):
+        if f.startswith("state.json"):
+            os.unlink(os.path.join(folder, f))
+    copy_synced(pristine, state)
+    runner = Runner(sched, state, folder)
+    try:
+        runner.start()
+        time.sleep(RUN_SECONDS)
+        running = proc_status(runner.proc.pid)
+    finally:
+        runner.kill()
+    errors += check_loaded(state, runner.log())
+
     def fresh_copy():
         copy_synced(pristine, state)
 
@@ -342,7 +362,8 @@ def measure(sched, n, scratch, ready_repeat, cmd_repeat, lean):
                                        env=env, cwd=folder, check=True).stdout)
     if len(listed["jobs"]) != n:
         raise RuntimeError(f"state --json lists {len(listed['jobs'])} jobs, expected {n}")
-    return {"n": n, "ready_ms": ready_ms, "rss_mb": mem["VmRSS"], "hwm_mb": mem["VmHWM"], "add_ms": add_ms,
+    return {"n": n, "ready_ms": ready_ms, "rss_mb": mem["VmRSS"], "hwm_mb": mem["VmHWM"],
+            "run_hwm_mb": running["VmHWM"], "add_ms": add_ms,
             "state_ms": state_ms, "file_mb": size / 1e6, "ready_cpu": ready_cpu, "add_cpu": add_cpu,
             "state_cpu": state_cpu, "errors": errors}
 
@@ -361,7 +382,8 @@ def verdict(row):
     t = TARGETS.get(row["n"])
     if not t:
         return ""
-    missed = [k for k in ("ready_ms", "rss_mb", "add_ms", "state_ms") if k in t and row[k] >= t[k]]
+    measured = dict(row, rss_mb=max(row["rss_mb"], row["run_hwm_mb"]))
+    missed = [k for k in ("ready_ms", "rss_mb", "add_ms", "state_ms") if k in t and measured[k] >= t[k]]
     return "ok" if not missed else "MISSED: " + ", ".join(missed)
 
 
@@ -400,13 +422,15 @@ def main():
           f"ready = median of {ready_repeat} start(s), add and state --json = median of {cmd_repeat}; "
           f"{os.cpu_count()} CPUs, load average {load}")
     print("(cpu: user + system CPU time of the same runs, less sensitive to a busy machine than wall time)")
-    print(f"{'jobs':>7} {'ready ms':>9} {'RSS MB':>7} {'HWM MB':>7} {'add ms':>7} {'state ms':>9} {'file MB':>8}"
+    print(f"{'jobs':>7} {'ready ms':>9} {'RSS MB':>7} {'HWM MB':>7} {'run HWM MB':>10} {'add ms':>7} {'state ms':>9}"
+          f" {'file MB':>8}"
           f" | {'ready cpu':>9} {'add cpu':>8} {'state cpu':>9} | target")
     for r in rows:
         if "error" in r:
             print(f"{r['n']:>7} FAILED: {r['error']}")
             continue
-        print(f"{r['n']:>7} {r['ready_ms']:>9.1f} {r['rss_mb']:>7.1f} {r['hwm_mb']:>7.1f} {r['add_ms']:>7.1f} "
+        print(f"{r['n']:>7} {r['ready_ms']:>9.1f} {r['rss_mb']:>7.1f} {r['hwm_mb']:>7.1f} {r['run_hwm_mb']:>10.1f} "
+              f"{r['add_ms']:>7.1f} "
               f"{r['state_ms']:>9.1f} {r['file_mb']:>8.1f} | {r['ready_cpu']:>9.0f} {r['add_cpu']:>8.0f} "
               f"{r['state_cpu']:>9.0f} | {target_text(r['n'])}  {verdict(r)}".rstrip())
     for r in rows:
