@@ -314,8 +314,11 @@ def measure(sched, n, scratch, ready_repeat, cmd_repeat, lean):
     state = os.path.join(folder, "state.json")
     env = clean_env(scratch)
 
-    ready, errors = [], []
-    for _ in range(ready_repeat):
+    errors = []
+
+    def start_fresh(run_seconds=0.0):
+        """Starts a runner on a fresh copy, runs it `run_seconds` past ready and kills it.
+        Returns (seconds to ready, VmRSS/VmHWM then, CPU ms then)."""
         for f in os.listdir(folder):
             if f.startswith("state.json"):
                 os.unlink(os.path.join(folder, f))
@@ -323,27 +326,21 @@ def measure(sched, n, scratch, ready_repeat, cmd_repeat, lean):
         runner = Runner(sched, state, folder)
         try:
             seconds = runner.start()
+            time.sleep(run_seconds)
             mem = proc_status(runner.proc.pid)
             cpu = proc_cpu_ms(runner.proc.pid)
         finally:
             runner.kill()
-        errors += check_loaded(state, runner.log())
+        errors.extend(check_loaded(state, runner.log()))
+        return seconds, mem, cpu
+
+    ready = []
+    for _ in range(ready_repeat):
+        seconds, mem, cpu = start_fresh()
         ready.append((seconds * 1000.0, mem, cpu))
     ready.sort(key=lambda r: r[0])
     ready_ms, mem, ready_cpu = ready[len(ready) // 2]
-
-    for f in os.listdir(folder):
-        if f.startswith("state.json"):
-            os.unlink(os.path.join(folder, f))
-    copy_synced(pristine, state)
-    runner = Runner(sched, state, folder)
-    try:
-        runner.start()
-        time.sleep(RUN_SECONDS)
-        running = proc_status(runner.proc.pid)
-    finally:
-        runner.kill()
-    errors += check_loaded(state, runner.log())
+    _, running, _ = start_fresh(RUN_SECONDS)
 
     def fresh_copy():
         copy_synced(pristine, state)
