@@ -22,8 +22,9 @@ with the default 16, once for each clock of --clocks:
 With the start clock, a last row starts the same processes with no
 scheduler: at each whole second of a window as long, a plain loop of
 posix_spawn from one thread starts --jobs start_stamp processes (no state
-file, no pipes, no bookkeeping) and reaps them once all have started. It is
-what this machine allows any launcher, and the floor under sched's rows.
+file, no pipes, no bookkeeping), and reaps them once it has spawned them
+all. It is what this machine allows any launcher, and the floor under
+sched's rows.
 
 A run's lateness is the clock it read minus its SCHED_SCHEDULED_AT. Runs
 scheduled in the window [ready + 2 s, ready + 2 s + S) count. Printed per

@@ -17,7 +17,8 @@ class StateBackend {
  public:
   virtual ~StateBackend() = default;
   // Takes ownership of the state (the runner lock, for a file) and loads it.
-  // Never null. Shared with the file's store, which keeps it (read-only).
+  // Never null. For a file, shared with its store, which keeps it for the
+  // next commit: read-only.
   virtual std::shared_ptr<const StateDocument> open() = 0;
   // Applies `change` to the current document and saves it. Returns whether
   // it was saved; a failure is logged and does not throw, so the scheduler
